@@ -1,0 +1,99 @@
+# Muara: `make demo` runs the main job on the embedded default; `make test` passes the tests.
+# Both install what they need themselves (system packages, uv, the locked .venv, Postgres, Airflow's DB).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+UV_VERSION  := 0.13.8
+PYTHON      ?= python3.11
+VENV        := $(CURDIR)/.venv
+BIN         := $(VENV)/bin
+MUARA       := $(BIN)/muara
+UV          := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+DEMO_INBOX  := $(CURDIR)/data/inbox
+DEMO_ROWS   ?= 5000
+
+export UV_PYTHON_DOWNLOADS := never
+export GX_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export AIRFLOW_HOME := $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD := $(MUARA) db url --airflow --sqlalchemy -n
+
+.PHONY: help
+help: ## Show the targets (this list)
+	@echo "Muara: make <target>"
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: system-deps
+system-deps: ## Install the system packages Muara needs (psql client) with apt-get
+	@if ! command -v psql >/dev/null; then
+	  echo "installing postgresql-client (psql) with apt-get"
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
+	fi
+
+$(UV):
+	$(PYTHON) -m pip install --user --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+.PHONY: install
+install: system-deps $(VENV)/.installed ## Install uv if missing and the locked environment into .venv
+
+.PHONY: db
+db: install ## Start the embedded Postgres (or check MUARA_DATABASE_URL) and apply the raw DDL
+	$(MUARA) db start
+	$(MUARA) db migrate
+
+.PHONY: airflow-db
+airflow-db: db ## Create or upgrade Airflow's metadata database
+	@mkdir -p $(AIRFLOW_HOME)
+	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || { tail -50 $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
+	@echo "airflow metadata database is up to date ($(AIRFLOW_HOME)/db-migrate.log)"
+
+.PHONY: contracts
+contracts: install ## Lint the contracts and check that generated files are fresh
+	$(MUARA) contracts lint
+	$(MUARA) contracts generate --check
+
+.PHONY: generate
+generate: install ## Regenerate GX suites, raw DDL and dbt sources from schemas/
+	$(MUARA) contracts generate
+
+.PHONY: demo-data
+demo-data: install ## Write demo exports for every dataset and sender into data/inbox
+	$(MUARA) demo-data --out $(DEMO_INBOX) --rows $(DEMO_ROWS)
+
+.PHONY: demo
+demo: contracts airflow-db demo-data ## Set up everything and run the main job on the embedded default
+	@echo
+	@echo "Muara is set up for $$($(MUARA) reference city | head -1)."
+	@echo "  database: $$($(MUARA) db status | grep '^url' | cut -d' ' -f2)   (psql \"\$$($(MUARA) db url)\")"
+	@echo "  contracts: $$(ls schemas/*.odcs.yaml | wc -l) datasets, generated files fresh"
+	@echo "  inbox: $(DEMO_INBOX) ($$(find $(DEMO_INBOX) -type f | wc -l) export files)"
+	@echo "Ingest, warehouse and dashboards are not built yet (issues 3-5)."
+
+.PHONY: test
+test: contracts airflow-db ## Run the whole test suite (real Postgres, real GX, real datacontract-cli)
+	$(BIN)/pytest
+
+.PHONY: lint
+lint: install ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+.PHONY: stop
+stop: ## Stop the embedded Postgres
+	@if [ -x $(MUARA) ]; then $(MUARA) db stop; fi
+
+.PHONY: clean
+clean: stop ## Remove runtime data (data/, .airflow/) but keep .venv
+	rm -rf data .airflow

@@ -1,0 +1,251 @@
+"""``muara``: the command line for data engineers and officers. Every command is a thin shell over a module
+the DAGs call too, so the CLI and Airflow never drift apart.
+
+Exit codes: 0 done, 1 the check found problems (lint findings, stale files), 2 the command could not run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+app = typer.Typer(
+    help="Muara: contract, ingest, warehouse and dashboards for a city command center.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(
+    help="The Postgres server (embedded by default; MUARA_DATABASE_URL for an existing one).", no_args_is_help=True
+)
+contracts_app = typer.Typer(
+    help="The data contracts in schemas/ and what is generated from them.", no_args_is_help=True
+)
+reference_app = typer.Typer(
+    help="Reference code lists (kelurahan, OPD, categories) for the configured city.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(contracts_app, name="contracts")
+app.add_typer(reference_app, name="reference")
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+# ------------------------------------------------------------------------------------------------------ db
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded Postgres on 127.0.0.1 (or check the external one) and create databases and schemas."""
+    from muara import db
+
+    try:
+        st = db.start()
+    except db.DatabaseError as exc:
+        raise _fail(str(exc)) from exc
+    for line in st.lines():
+        typer.echo(line)
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded Postgres (nothing to do for an external server)."""
+    from muara import db
+
+    try:
+        stopped = db.stop()
+    except db.DatabaseError as exc:
+        raise _fail(str(exc)) from exc
+    if db.external_url():
+        typer.echo("MUARA_DATABASE_URL is set: the external server is not Muara's to stop")
+    else:
+        typer.echo("stopped" if stopped else "not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the server runs, where, and which version. Exit 1 when it is not running."""
+    from muara import db
+
+    st = db.status()
+    for line in st.lines():
+        typer.echo(line)
+    if not st.running:
+        raise typer.Exit(1)
+
+
+@db_app.command("url")
+def db_url(
+    airflow: Annotated[bool, typer.Option("--airflow", help="Airflow's metadata database instead.")] = False,
+    sqlalchemy: Annotated[bool, typer.Option("--sqlalchemy", help="As a SQLAlchemy URL (postgresql+psycopg).")] = False,
+    no_newline: Annotated[
+        bool, typer.Option("-n", help="No trailing newline (Airflow's *_CMD settings keep it).")
+    ] = False,
+) -> None:
+    """Print the connection URL (for psql, dbt, Airflow): `psql "$(muara db url)"`."""
+    from muara import db
+
+    try:
+        u = db.airflow_url() if airflow else db.url()
+        if sqlalchemy:
+            u = "postgresql+psycopg://" + u.split("://", 1)[1]
+        typer.echo(u, nl=not no_newline)
+    except db.DatabaseError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Create or extend raw.* and quarantine.* tables from the generated DDL in sql/raw/."""
+    from muara import db
+
+    try:
+        applied = db.migrate()
+    except Exception as exc:  # psycopg errors and unreachable server alike: say what failed
+        raise _fail(f"migration failed: {exc}") from exc
+    typer.echo(f"applied {len(applied)} DDL files: {', '.join(p.stem for p in applied)}")
+
+
+# ----------------------------------------------------------------------------------------------- contracts
+@contracts_app.command("lint")
+def contracts_lint(
+    directory: Annotated[Path | None, typer.Argument(help="Folder of *.odcs.yaml (default: schemas/).")] = None,
+) -> None:
+    """Check every contract against ODCS v3.1.0 and Muara's rules. Exit 1 on any finding."""
+    from muara import contract_lint
+    from muara.contract import contract_paths
+
+    findings = contract_lint.lint(directory)
+    for f in findings:
+        typer.echo(str(f))
+    n = len(contract_paths(directory))
+    if findings:
+        typer.echo(f"{len(findings)} problem(s) in {n} contract(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {n} contracts valid (ODCS {contract_lint.ODCS_VERSION} + Muara rules)")
+
+
+@contracts_app.command("generate")
+def contracts_generate(
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a generated file is stale.")] = False,
+) -> None:
+    """Generate GX suites, raw DDL, dbt sources and the sender schedule from the contracts."""
+    from muara import contract_lint, generate, settings
+
+    findings = contract_lint.lint()
+    if findings:
+        for f in findings:
+            typer.echo(str(f), err=True)
+        raise _fail("contracts do not pass lint; nothing generated", 1)
+    files = generate.render_all()
+    if check:
+        drift = generate.check(files)
+        for d in drift:
+            typer.echo(f"stale: {d}")
+        if drift:
+            typer.echo("run `muara contracts generate` and commit the result", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"ok: {len(files)} generated files match the contracts")
+        return
+    changed = generate.write(files)
+    root = settings.project_root()
+    for p in changed:
+        typer.echo(f"wrote {p.relative_to(root)}")
+    typer.echo(f"{len(changed)} file(s) changed, {len(files) - len(changed)} already up to date")
+
+
+# ----------------------------------------------------------------------------------------------- reference
+@reference_app.command("kelurahan")
+def reference_kelurahan(
+    city: Annotated[str | None, typer.Option(help="Kode kota, e.g. 53.71 (default: MUARA_CITY).")] = None,
+    count: Annotated[bool, typer.Option("--count", help="Print only the number of kelurahan.")] = False,
+) -> None:
+    """List the kelurahan of the city (Kemendagri kode wilayah)."""
+    from muara import reference, settings
+
+    try:
+        c = settings.city(city)
+    except settings.UnknownCityError as exc:
+        raise _fail(str(exc)) from exc
+    rows = reference.kelurahan(c.code)
+    if count:
+        typer.echo(str(len(rows)))
+        return
+    for r in rows:
+        typer.echo(f"{r['kode_kelurahan']}\t{r['nama_kelurahan']}\t{r['nama_kecamatan']}")
+    typer.echo(f"{len(rows)} kelurahan in {c.name} ({c.code}, {c.zone_label} {c.tz_name})", err=True)
+
+
+@reference_app.command("city")
+def reference_city(
+    city: Annotated[str | None, typer.Option(help="Kode kota (default: MUARA_CITY).")] = None,
+) -> None:
+    """Show the configured city, its time zone and its registry sizes."""
+    from muara import reference, settings
+
+    try:
+        c = settings.city(city)
+    except settings.UnknownCityError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{c.code} {c.name}, {c.province}")
+    typer.echo(f"time zone: {c.zone_label} ({c.tz_name}); exports without an offset are read as this local time")
+    typer.echo(f"kelurahan: {len(reference.kelurahan(c.code))}; OPD in registry: {len(reference.opd(c.code))}")
+
+
+# ----------------------------------------------------------------------------------------------- demo data
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write <sender>/<dataset>/<file> into.")],
+    city: Annotated[str | None, typer.Option(help="Kode kota (default: MUARA_CITY, 53.71).")] = None,
+    rows: Annotated[int | None, typer.Option(help="Number of aduan rows over all senders.")] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 42,
+    dataset: Annotated[list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")] = None,
+) -> None:
+    """Write realistic exports, as officers really send them, for every dataset and sender."""
+    from muara import settings
+    from muara.contract import load_all
+    from muara.demo_data import write_demo_data
+
+    try:
+        c = settings.city(city)
+    except settings.UnknownCityError as exc:
+        raise _fail(str(exc)) from exc
+    known = load_all()
+    unknown = sorted(set(dataset or []) - set(known))
+    if unknown:
+        raise _fail(f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    started = time.monotonic()
+    files = write_demo_data(
+        out,
+        city_code=c.code,
+        rows=rows,
+        seed=seed,
+        datasets=dataset or None,
+        progress=lambda msg: typer.echo(msg, err=True),
+    )
+    total = sum(f.rows for f in files)
+    mistakes = sum(sum(f.mistakes.values()) for f in files)
+    by_format: dict[str, int] = {}
+    for f in files:
+        by_format[f.format] = by_format.get(f.format, 0) + 1
+    typer.echo(
+        f"wrote {len(files)} files ({', '.join(f'{n} {k}' for k, n in sorted(by_format.items()))}), "
+        f"{total} rows with {mistakes} seeded mistakes, for {c.name}, into {out} "
+        f"in {time.monotonic() - started:.1f}s"
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

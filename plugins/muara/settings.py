@@ -1,0 +1,107 @@
+"""Where things live and which city we serve, read from the environment in one place.
+
+Every other module asks here instead of reading ``os.environ`` itself, so a data engineer can see every
+setting Muara honours in one screen (and ``.env.example`` lists the same names).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULT_CITY = "53.71"  # Kota Kupang
+
+
+def project_root() -> Path:
+    """The checkout: ``MUARA_HOME`` if set, else the folder holding ``schemas/`` above this package."""
+    if home := os.environ.get("MUARA_HOME"):
+        return Path(home).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "schemas").is_dir() and (parent / "pyproject.toml").is_file():
+            return parent
+    return Path.cwd().resolve()
+
+
+def schemas_dir() -> Path:
+    return project_root() / "schemas"
+
+
+def reference_dir() -> Path:
+    return schemas_dir() / "reference"
+
+
+def data_dir() -> Path:
+    """Runtime data (inbox, archive, reports, the embedded Postgres cluster); git-ignored."""
+    return Path(os.environ.get("MUARA_DATA_DIR", project_root() / "data")).resolve()
+
+
+def city_code() -> str:
+    return os.environ.get("MUARA_CITY", DEFAULT_CITY).strip()
+
+
+@dataclass(frozen=True)
+class City:
+    """A city Muara can serve: its Kemendagri code, name and the zone its local times are written in."""
+
+    code: str
+    name: str
+    province: str
+    zone_label: str  # WIB / WITA / WIT, as officers say it
+    tz_name: str  # IANA name
+    centre_lat: float
+    centre_lon: float
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+
+class UnknownCityError(ValueError):
+    """MUARA_CITY names a city that has no row in schemas/reference/kota.csv."""
+
+
+@cache
+def _cities() -> dict[str, City]:
+    import csv
+
+    ref = reference_dir()
+    with (ref / "kota.csv").open(encoding="utf-8", newline="") as f:
+        kota = {row["kode_kota"]: row for row in csv.DictReader(f)}
+    with (ref / "kota_setelan.csv").open(encoding="utf-8", newline="") as f:
+        setelan = {row["kode_kota"]: row for row in csv.DictReader(f)}
+    cities = {}
+    for code, row in kota.items():
+        s = setelan.get(code)
+        if s is None:
+            continue
+        cities[code] = City(
+            code=code,
+            name=row["nama_kota"],
+            province=row["nama_provinsi"],
+            zone_label=s["zona_waktu"],
+            tz_name=s["iana_tz"],
+            centre_lat=float(s["lat_pusat"]),
+            centre_lon=float(s["lon_pusat"]),
+        )
+    return cities
+
+
+def known_cities() -> dict[str, City]:
+    return dict(_cities())
+
+
+def city(code: str | None = None) -> City:
+    """The configured city (``MUARA_CITY``, default 53.71 Kota Kupang) or the one named."""
+    code = code or city_code()
+    cities = _cities()
+    if code not in cities:
+        known = ", ".join(f"{c} ({v.name})" for c, v in sorted(cities.items()))
+        raise UnknownCityError(
+            f"MUARA_CITY={code!r} is not a known city. Known: {known}. "
+            "Add the city to schemas/reference/kota.csv and kota_setelan.csv to serve it."
+        )
+    return cities[code]

@@ -1,0 +1,66 @@
+"""Shared fixtures. Tests talk to real things: the embedded Postgres, GX, dbt, datacontract-cli.
+
+The tests get their own Postgres cluster (``data/postgres-test``) so they never touch the demo's, unless
+``MUARA_DATABASE_URL`` points them at an existing server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MUARA = str(BIN / "muara")
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.pop("MUARA_CITY", None)  # tests state the city they mean
+os.environ.pop("MUARA_HOME", None)
+if not os.environ.get("MUARA_DATABASE_URL"):
+    os.environ["MUARA_PG_DIR"] = str(ROOT / "data" / "postgres-test")
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, check: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run a command the way a person would, from the repository root unless told otherwise."""
+    full_env = {**os.environ, **(env or {})}
+    res = subprocess.run(list(args), capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=600)
+    if check and res.returncode != 0:
+        raise AssertionError(f"{args} exited {res.returncode}\nstdout:\n{res.stdout}\nstderr:\n{res.stderr}")
+    return res
+
+
+def muara(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return run(MUARA, *args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[object]:
+    """The test Postgres, started (and stopped at the end if the tests started it), DDL applied."""
+    from muara import db
+
+    was_running = db.status().running
+    db.start()
+    db.migrate()
+    yield db
+    if not was_running:
+        db.stop()
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the parts of the repository that contracts and generation read, as ``MUARA_HOME``."""
+    dest = tmp_path / "repo"
+    for part in ("schemas", "expectations", "sql", "dbt"):
+        if (ROOT / part).exists():
+            shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    return dest

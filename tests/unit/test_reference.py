@@ -1,0 +1,97 @@
+"""Reference code lists and the city setting."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from muara import reference, settings
+from tests.conftest import ROOT, muara
+
+DATASETS = {
+    "aduan",
+    "izin",
+    "absensi",
+    "tempat_tidur",
+    "kecelakaan",
+    "kemiskinan",
+    "halte",
+    "ritase_bus",
+    "kemacetan",
+    "darurat",
+    "cctv",
+}
+
+
+def test_kupang_has_its_51_kelurahan_and_tasikmalaya_its_69() -> None:
+    assert muara("reference", "kelurahan", "--count", check=True).stdout.strip() == "51"
+    res = muara("reference", "kelurahan", "--count", env={"MUARA_CITY": "32.78"}, check=True)
+    assert res.stdout.strip() == "69"
+    codes = {r["kode_kelurahan"] for r in reference.kelurahan("32.78")}
+    assert all(c.startswith("32.78.") for c in codes)
+    # a kelurahan's last part starts with 1 (a desa's with 2)
+    assert all(c.split(".")[3].startswith("1") for c in codes)
+
+
+def test_kelurahan_copied_verbatim_from_shared_reference() -> None:
+    shared = ROOT.parent / "shared" / "reference" / "kelurahan.csv"
+    if not shared.exists():
+        pytest.fail(f"{shared} is missing: the shared reference folder should sit beside the checkout")
+    assert (ROOT / "schemas" / "reference" / "kelurahan.csv").read_bytes() == shared.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("code", "tz", "zone"),
+    [
+        ("53.71", "Asia/Makassar", "WITA"),
+        ("64.71", "Asia/Makassar", "WITA"),
+        ("32.78", "Asia/Jakarta", "WIB"),
+        ("21.71", "Asia/Jakarta", "WIB"),
+        ("16.71", "Asia/Jakarta", "WIB"),
+    ],
+)
+def test_city_time_zone(code: str, tz: str, zone: str) -> None:
+    city = settings.city(code)
+    assert (city.tz_name, city.zone_label) == (tz, zone)
+
+
+def test_unknown_city_is_a_clear_error() -> None:
+    res = muara("reference", "city", env={"MUARA_CITY": "99.99"})
+    assert res.returncode == 2
+    assert "MUARA_CITY='99.99'" in res.stderr and "kota.csv" in res.stderr
+
+
+def test_default_city_is_kupang() -> None:
+    out = muara("reference", "city", check=True).stdout
+    assert "53.71 Kota Kupang" in out and "Asia/Makassar" in out
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with (ROOT / "schemas" / "reference" / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_registry_foreign_keys_hold() -> None:
+    opd = {r["kode_opd"]: r for r in _read("opd.csv")}
+    sends = {k: set(r["dataset_dikirim"].split()) for k, r in opd.items()}
+    assert all(ds <= DATASETS for ds in sends.values())
+    assert all("absensi" in ds for ds in sends.values()), "every OPD reports its own attendance"
+    for r in _read("kategori_aduan.csv"):
+        assert "aduan" in sends[r["kode_opd_default"]], r
+        assert r["sla_satuan"] in {"hari_kerja", "jam", "hari"} and int(r["sla_nilai"]) > 0
+    for r in _read("jenis_izin.csv"):
+        assert r["kode_opd_teknis"] in opd and int(r["standar_hari_kerja"]) > 0
+    for r in _read("jenis_darurat.csv"):
+        assert "darurat" in sends[r["kode_opd"]] and int(r["target_respons_menit"]) > 0
+
+
+def test_road_damage_turns_red_within_a_week() -> None:
+    jalan = next(r for r in _read("kategori_aduan.csv") if r["kode_kategori"] == "jalan_rusak")
+    assert (jalan["sla_nilai"], jalan["sla_satuan"]) == ("5", "hari_kerja")
+
+
+def test_senders_of_each_dataset() -> None:
+    assert reference.senders_of("izin", "opd", "53.71") == ["DPMPTSP"]
+    assert len(reference.senders_of("kemiskinan", "kelurahan", "53.71")) == 51
+    assert len(reference.senders_of("absensi", "opd", "53.71")) == len(reference.opd("53.71"))
