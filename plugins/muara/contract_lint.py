@@ -223,8 +223,8 @@ class _Checker:
             self.add(
                 f"{where}.customProperties.aliases", "is not a list of header texts", "write a YAML list of strings"
             )
-        if "codeList" in cps:
-            self._code_list(str(cps["codeList"]), f"{where}.customProperties.codeList")
+        if "codeList" in cps and self._code_list(str(cps["codeList"]), f"{where}.customProperties.codeList"):
+            self._code_list_examples(prop, str(cps["codeList"]), where)
         pii = cps.get("pii")
         classification = prop.get("classification")
         if pii is not None:
@@ -275,20 +275,34 @@ class _Checker:
                 )
         self._examples(prop, where, pattern, opts, valid)
 
-    def _code_list(self, ref: str, where: str) -> None:
+    def _code_list(self, ref: str, where: str) -> bool:
+        """True when the code list and its column exist (so examples can be checked against it)."""
         list_name, _, column = ref.partition(".")
         if list_name not in reference.CODE_LISTS:
             self.add(
                 where, f"{ref!r} names no code list", f"use one of {sorted(reference.CODE_LISTS)} as <list>.<column>"
             )
-            return
+            return False
         try:
             cols = reference.columns(list_name)
         except reference.ReferenceError as exc:
             self.add(where, str(exc), f"add schemas/reference/{reference.CODE_LISTS[list_name]}")
-            return
+            return False
         if column not in cols:
             self.add(where, f"{list_name} has no column {column!r}", f"use one of {list(cols)}")
+            return False
+        return True
+
+    def _code_list_examples(self, prop: dict[str, Any], ref: str, where: str) -> None:
+        list_name, _, column = ref.partition(".")
+        known = {r[column] for r in reference.all_rows(list_name)}
+        for ex in prop.get("examples") or []:
+            if str(ex) not in known:
+                self.add(
+                    f"{where}.examples",
+                    f"example {ex!r} is not in code list {ref}",
+                    f"use a real code from schemas/reference/{reference.CODE_LISTS[list_name]}",
+                )
 
     def _examples(self, prop: dict[str, Any], where: str, pattern: Any, opts: dict[str, Any], valid: Any) -> None:
         examples = prop.get("examples") or []

@@ -356,7 +356,9 @@ def migrate() -> list[Path]:
 def start() -> Status:
     if external_url() is None:
         _start_embedded()
-    _wait_ready()
+        _wait_ready(30.0)
+    else:  # nothing of ours is starting up: a refusal is final, say so quickly
+        _wait_ready(5.0)
     bootstrap()
     return status()
 

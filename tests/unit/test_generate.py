@@ -1,0 +1,144 @@
+"""`muara contracts generate [--check]`: generated files are fresh, stale ones are caught, and they work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from muara import contract, generate, reference
+from tests.conftest import BIN, ROOT, muara, run
+
+DATASETS = sorted(p.name.removesuffix(".odcs.yaml") for p in (ROOT / "schemas").glob("*.odcs.yaml"))
+
+
+def test_check_passes_on_the_repository() -> None:
+    res = muara("contracts", "generate", "--check")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert f"ok: {2 * len(DATASETS) + 2} generated files match" in res.stdout
+
+
+def test_check_fails_after_a_contract_is_edited_and_generate_repairs_it(project_copy: Path) -> None:
+    env = {"MUARA_HOME": str(project_copy)}
+    assert muara("contracts", "generate", "--check", env=env).returncode == 0
+
+    path = project_copy / "schemas" / "aduan.odcs.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    kanal = next(p for p in doc["schema"][0]["properties"] if p["name"] == "kanal")
+    kanal["quality"][0]["arguments"]["validValues"].append("sms")
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    res = muara("contracts", "generate", "--check", env=env)
+    assert res.returncode == 1
+    assert "stale: expectations/aduan.json: differs from the contracts" in res.stdout
+    assert "run `muara contracts generate`" in res.stderr
+
+    fixed = muara("contracts", "generate", env=env, check=True)
+    assert "wrote expectations/aduan.json" in fixed.stdout
+    assert muara("contracts", "generate", "--check", env=env).returncode == 0
+    suite = json.loads((project_copy / "expectations" / "aduan.json").read_text())
+    sets = [e["kwargs"]["value_set"] for e in suite["expectations"] if e["kwargs"].get("column") == "kanal"
+            and e["type"] == "expect_column_values_to_be_in_set"]
+    assert sets == [[*contract.load(ROOT / "schemas" / "aduan.odcs.yaml").column("kanal").valid_values, "sms"]]
+
+
+def test_check_finds_missing_and_orphaned_files(project_copy: Path) -> None:
+    env = {"MUARA_HOME": str(project_copy)}
+    (project_copy / "sql" / "raw" / "cctv.sql").unlink()
+    (project_copy / "expectations" / "lama.json").write_text("{}")
+    res = muara("contracts", "generate", "--check", env=env)
+    assert res.returncode == 1
+    assert "stale: sql/raw/cctv.sql: is not generated yet" in res.stdout
+    assert "stale: expectations/lama.json: has no contract any more" in res.stdout
+
+
+def test_generate_refuses_a_contract_that_fails_lint(project_copy: Path) -> None:
+    path = project_copy / "schemas" / "cctv.odcs.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("apiVersion: v3.1.0", "apiVersion: v9"), encoding="utf-8")
+    res = muara("contracts", "generate", env={"MUARA_HOME": str(project_copy)})
+    assert res.returncode == 1
+    assert "cctv.odcs.yaml: apiVersion" in res.stderr and "nothing generated" in res.stderr
+
+
+def _typed(col: contract.Column, value: object) -> object:
+    if col.logical_type == "timestamp":
+        return pd.to_datetime(str(value), dayfirst=True)
+    if col.logical_type == "date":
+        return pd.to_datetime(str(value), dayfirst=True).date()
+    if col.logical_type in ("integer", "number"):
+        return float(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+def _parameters() -> dict[str, object]:
+    params: dict[str, object] = {generate.NOW_PARAMETER: pd.Timestamp("2100-01-01")}
+    for name in reference.CODE_LISTS:
+        for column in reference.columns(name):
+            params[generate.code_list_parameter(f"{name}.{column}")] = reference.values(f"{name}.{column}", "53.71")
+    return params
+
+
+@pytest.fixture(scope="module")
+def gx_batch_factory():  # type: ignore[no-untyped-def]
+    import great_expectations as gx
+
+    ctx = gx.get_context(mode="ephemeral")
+    asset = ctx.data_sources.add_pandas("t").add_dataframe_asset("frame")
+    definition = asset.add_batch_definition_whole_dataframe("whole")
+    return lambda df: definition.get_batch(batch_parameters={"dataframe": df})
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_generated_suite_runs_in_gx_and_accepts_the_contract_examples(dataset: str, gx_batch_factory) -> None:  # type: ignore[no-untyped-def]
+    """Each suite loads into real GX; the contract's own examples pass it; a broken row is caught."""
+    import great_expectations as gx
+
+    c = contract.get(dataset)
+    suite = gx.ExpectationSuite(**json.loads((ROOT / "expectations" / f"{dataset}.json").read_text()))
+    good = {col.name: _typed(col, col.examples[0]) for col in c.columns}
+    bad = dict(good)
+    first_required = c.column(c.required_columns[0])
+    bad[first_required.name] = None
+    df = pd.DataFrame([good, bad])
+    result = gx_batch_factory(df).validate(suite, expectation_parameters=_parameters(),
+                                           result_format={"result_format": "COMPLETE"})
+    failed = [r for r in result.results if not r.success]
+    # only the row we broke fails, and only on the column we broke (plus a key made ambiguous by the blank)
+    assert failed, "the broken row passed"
+    for r in failed:
+        assert r.result.get("unexpected_index_list") in ([1], None), (r.expectation_config.type, r.result)
+    assert any(r.expectation_config.type == "expect_column_values_to_not_be_null"
+               and r.expectation_config.kwargs["column"] == first_required.name for r in failed)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_ddl_and_sources_cover_every_contract_column(dataset: str) -> None:
+    c = contract.get(dataset)
+    ddl = (ROOT / "sql" / "raw" / f"{dataset}.sql").read_text()
+    for col in c.columns:
+        assert f"    {col.name} {col.physical_type}" in ddl
+    sources = yaml.safe_load((ROOT / "dbt" / "models" / "staging" / "raw" / "_raw__sources.yml").read_text())
+    table = next(t for t in sources["sources"][0]["tables"] if t["name"] == dataset)
+    assert [x["name"] for x in table["columns"]][: len(c.columns)] == list(c.column_names)
+    assert table["config"]["freshness"]["warn_after"]["count"] > 0
+
+
+def test_dbt_parses_the_generated_sources(tmp_path: Path) -> None:
+    res = run(str(BIN / "dbt"), "ls", "--resource-type", "source", "--profiles-dir", ".",
+              "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), cwd=ROOT / "dbt",
+              env={"MUARA_DB_PORT": "5432"})
+    assert res.returncode == 0, res.stdout + res.stderr
+    listed = {line.strip() for line in res.stdout.splitlines() if line.strip().startswith("source:")}
+    assert listed == {f"source:muara.raw.{d}" for d in DATASETS}
+
+
+def test_schedule_lists_every_sender_of_every_dataset() -> None:
+    rows = (ROOT / "dbt" / "seeds" / "jadwal_kiriman.csv").read_text().splitlines()[1:]
+    kupang = [r.split(",") for r in rows if r.startswith("53.71,")]
+    assert {r[1] for r in kupang} == set(DATASETS)
+    kemiskinan = [r for r in kupang if r[1] == "kemiskinan"]
+    assert len(kemiskinan) == 51 and all(r[2] == "kelurahan" for r in kemiskinan)
+    assert any(r[1] == "aduan" and r[3] == "PUPR" and r[4] == "24" for r in kupang)
