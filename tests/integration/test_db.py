@@ -18,7 +18,9 @@ LINEAGE = {"_batch_id", "_sender", "_source_file", "_row_number", "_loaded_at"}
 
 def test_psql_connects_with_the_printed_url(pg: object) -> None:
     """The issue's own words: `muara db start && psql "$(muara db url)" -c 'select 1'`."""
-    res = run("bash", "-c", f"{ROOT}/.venv/bin/muara db start && psql \"$({ROOT}/.venv/bin/muara db url)\" -Atc 'select 1'")
+    res = run(
+        "bash", "-c", f"{ROOT}/.venv/bin/muara db start && psql \"$({ROOT}/.venv/bin/muara db url)\" -Atc 'select 1'"
+    )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip().splitlines()[-1] == "1"
 
@@ -53,26 +55,45 @@ def test_migrate_creates_raw_and_quarantine_tables_for_every_contract(pg: object
     url = muara("db", "url", check=True).stdout.strip()
     with psycopg.connect(url) as conn:
         for name, c in contracts.items():
-            cols = {r[0]: r[1] for r in conn.execute(
-                "select column_name, data_type from information_schema.columns where table_schema='raw' "
-                "and table_name=%s", (name,))}
+            cols = {
+                r[0]: r[1]
+                for r in conn.execute(
+                    "select column_name, data_type from information_schema.columns where table_schema='raw' "
+                    "and table_name=%s",
+                    (name,),
+                )
+            }
             assert set(c.column_names) | LINEAGE == set(cols), name
             for col in c.columns:
-                expected = {"text": "text", "bigint": "bigint", "double precision": "double precision",
-                            "date": "date", "timestamptz": "timestamp with time zone",
-                            "numeric(18,2)": "numeric", "boolean": "boolean", "integer": "integer"}[col.physical_type]
+                expected = {
+                    "text": "text",
+                    "bigint": "bigint",
+                    "double precision": "double precision",
+                    "date": "date",
+                    "timestamptz": "timestamp with time zone",
+                    "numeric(18,2)": "numeric",
+                    "boolean": "boolean",
+                    "integer": "integer",
+                }[col.physical_type]
                 assert cols[col.name] == expected, (name, col.name)
-            q = {r[0] for r in conn.execute(
-                "select column_name from information_schema.columns where table_schema='quarantine' "
-                "and table_name=%s", (name,))}
+            q = {
+                r[0]
+                for r in conn.execute(
+                    "select column_name from information_schema.columns where table_schema='quarantine' "
+                    "and table_name=%s",
+                    (name,),
+                )
+            }
             assert {"nilai_asli", "alasan", "_batch_id", "_row_number"} <= q, name
 
 
 def test_required_columns_are_not_null_in_raw(pg: object) -> None:
     url = muara("db", "url", check=True).stdout.strip()
     with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.NotNullViolation):
-        conn.execute("insert into raw.aduan (_batch_id, _sender, _source_file, _row_number) "
-                     "values (gen_random_uuid(), 'PUPR', 'x.csv', 1)")
+        conn.execute(
+            "insert into raw.aduan (_batch_id, _sender, _source_file, _row_number) "
+            "values (gen_random_uuid(), 'PUPR', 'x.csv', 1)"
+        )
 
 
 @pytest.fixture

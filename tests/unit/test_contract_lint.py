@@ -115,8 +115,11 @@ BROKEN: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         "(nik_pelapor).examples",
         "fix the example",
     ),
-    "example not in its code list": (lambda d: _prop(d, "kode_kelurahan").update(examples=["53.71.04.1004"]),
-                                     "(kode_kelurahan).examples", "use a real code"),
+    "example not in its code list": (
+        lambda d: _prop(d, "kode_kelurahan").update(examples=["53.71.04.1004"]),
+        "(kode_kelurahan).examples",
+        "use a real code",
+    ),
     "example not an allowed value": (
         lambda d: _prop(d, "status").update(examples=["beres"]),
         "(status).examples",

@@ -40,8 +40,11 @@ def test_check_fails_after_a_contract_is_edited_and_generate_repairs_it(project_
     assert "wrote expectations/aduan.json" in fixed.stdout
     assert muara("contracts", "generate", "--check", env=env).returncode == 0
     suite = json.loads((project_copy / "expectations" / "aduan.json").read_text())
-    sets = [e["kwargs"]["value_set"] for e in suite["expectations"] if e["kwargs"].get("column") == "kanal"
-            and e["type"] == "expect_column_values_to_be_in_set"]
+    sets = [
+        e["kwargs"]["value_set"]
+        for e in suite["expectations"]
+        if e["kwargs"].get("column") == "kanal" and e["type"] == "expect_column_values_to_be_in_set"
+    ]
     assert sets == [[*contract.load(ROOT / "schemas" / "aduan.odcs.yaml").column("kanal").valid_values, "sms"]]
 
 
@@ -103,15 +106,19 @@ def test_generated_suite_runs_in_gx_and_accepts_the_contract_examples(dataset: s
     first_required = c.column(c.required_columns[0])
     bad[first_required.name] = None
     df = pd.DataFrame([good, bad])
-    result = gx_batch_factory(df).validate(suite, expectation_parameters=_parameters(),
-                                           result_format={"result_format": "COMPLETE"})
+    result = gx_batch_factory(df).validate(
+        suite, expectation_parameters=_parameters(), result_format={"result_format": "COMPLETE"}
+    )
     failed = [r for r in result.results if not r.success]
     # only the row we broke fails, and only on the column we broke (plus a key made ambiguous by the blank)
     assert failed, "the broken row passed"
     for r in failed:
         assert r.result.get("unexpected_index_list") in ([1], None), (r.expectation_config.type, r.result)
-    assert any(r.expectation_config.type == "expect_column_values_to_not_be_null"
-               and r.expectation_config.kwargs["column"] == first_required.name for r in failed)
+    assert any(
+        r.expectation_config.type == "expect_column_values_to_not_be_null"
+        and r.expectation_config.kwargs["column"] == first_required.name
+        for r in failed
+    )
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
@@ -127,9 +134,20 @@ def test_ddl_and_sources_cover_every_contract_column(dataset: str) -> None:
 
 
 def test_dbt_parses_the_generated_sources(tmp_path: Path) -> None:
-    res = run(str(BIN / "dbt"), "ls", "--resource-type", "source", "--profiles-dir", ".",
-              "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), cwd=ROOT / "dbt",
-              env={"MUARA_DB_PORT": "5432"})
+    res = run(
+        str(BIN / "dbt"),
+        "ls",
+        "--resource-type",
+        "source",
+        "--profiles-dir",
+        ".",
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
+        cwd=ROOT / "dbt",
+        env={"MUARA_DB_PORT": "5432"},
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     listed = {line.strip() for line in res.stdout.splitlines() if line.strip().startswith("source:")}
     assert listed == {f"source:muara.raw.{d}" for d in DATASETS}
