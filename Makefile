@@ -81,7 +81,8 @@ demo: contracts airflow-db demo-data ## Set up everything and run the main job o
 	@echo "Ingest, warehouse and dashboards are not built yet (issues 3-5)."
 
 .PHONY: test
-test: contracts airflow-db ## Run the whole test suite (real Postgres, real GX, real datacontract-cli)
+test: contracts ## Run the whole test suite (real Postgres, GX, dbt, Airflow, datacontract-cli)
+	# the tests start their own Postgres (data/postgres-test) and migrate Airflow's database on it
 	$(BIN)/pytest
 
 .PHONY: lint

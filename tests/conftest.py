@@ -25,6 +25,13 @@ os.environ.pop("MUARA_CITY", None)  # tests state the city they mean
 os.environ.pop("MUARA_HOME", None)
 if not os.environ.get("MUARA_DATABASE_URL"):
     os.environ["MUARA_PG_DIR"] = str(ROOT / "data" / "postgres-test")
+# Airflow as the Makefile configures it, but with its own home so tests never touch the demo's
+os.environ["AIRFLOW_HOME"] = str(ROOT / "data" / "airflow-test")
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "plugins")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD"] = f"{MUARA} db url --airflow --sqlalchemy -n"
+os.environ.pop("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", None)
 
 
 def run(
@@ -64,3 +71,12 @@ def project_copy(tmp_path: Path) -> Path:
             shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
     return dest
+
+
+@pytest.fixture(scope="session")
+def airflow_db(pg: object) -> Path:
+    """Airflow's metadata database on the test server, migrated the way `make` does it."""
+    home = Path(os.environ["AIRFLOW_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    run(str(BIN / "airflow"), "db", "migrate", check=True)
+    return home
