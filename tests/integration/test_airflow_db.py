@@ -22,6 +22,7 @@ def test_airflow_metadata_is_migrated_in_its_own_database(airflow_db: Path) -> N
     assert {"dag", "dag_run", "task_instance", "asset", "alembic_version"} <= tables
     warehouse = muara("db", "url", check=True).stdout.strip()
     with psycopg.connect(warehouse) as conn:
-        in_warehouse = {r[0] for r in conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'public'")}
+        in_warehouse = {
+            r[0] for r in conn.execute("select table_name from information_schema.tables where table_schema = 'public'")
+        }
     assert "dag_run" not in in_warehouse, "Airflow's tables must not land in the warehouse database"
