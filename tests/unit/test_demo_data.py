@@ -25,6 +25,9 @@ from muara import contract, reference, settings
 from muara import demo_data as dd
 from muara.contract import Contract, normalise_header
 from muara.demo_data import DemoFile, anchor_date, write_demo_data
+from muara.demo_data.hooks import _model_for
+from muara.demo_data.values import _nik, _plates
+from muara.demo_data.world import EXPORT_HOUR, _World
 
 BAD = object()  # a date cell that does not parse
 SEED = 7
@@ -149,7 +152,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> list[DemoFile]:
 
 @pytest.fixture(scope="module")
 def checked(run: list[DemoFile]) -> list[tuple[DemoFile, Counter[str], list[dict[str, Any]], list[str]]]:
-    anchor = datetime.combine(anchor_date(SEED), datetime.min.time()) + timedelta(hours=dd.EXPORT_HOUR)
+    anchor = datetime.combine(anchor_date(SEED), datetime.min.time()) + timedelta(hours=EXPORT_HOUR)
     return [(f, *check_file(f, "53.71", anchor)) for f in run]
 
 
@@ -359,7 +362,7 @@ def test_tasikmalaya_gets_only_its_own_kelurahan(tmp_path: Path, monkeypatch: py
         files = write_demo_data(tmp_path, rows=300, city_code="32.78")
     assert files
     own = set(reference.values("kelurahan.kode_kelurahan", "32.78"))
-    anchor = datetime.combine(anchor_date(42), datetime.min.time()) + timedelta(hours=dd.EXPORT_HOUR)
+    anchor = datetime.combine(anchor_date(42), datetime.min.time()) + timedelta(hours=EXPORT_HOUR)
     kemiskinan = {f.sender for f in files if f.dataset == "kemiskinan"}
     assert kemiskinan == own  # every Tasikmalaya kelurahan sends its poverty data
     for f in files:
@@ -373,8 +376,8 @@ def test_tasikmalaya_gets_only_its_own_kelurahan(tmp_path: Path, monkeypatch: py
 
 
 def test_xlsx_over_the_row_limit_is_split_into_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dd, "XLSX_MAX_DATA_ROWS", 60)
-    monkeypatch.setattr(dd, "CHUNK_ROWS", 25)  # several chunks per part, too
+    monkeypatch.setattr("muara.demo_data.plan.XLSX_MAX_DATA_ROWS", 60)
+    monkeypatch.setattr("muara.demo_data.run.CHUNK_ROWS", 25)  # several chunks per part, too
     files = write_demo_data(tmp_path, rows=1500, datasets=["aduan"])
     parts = [f for f in files if "_part" in f.path.name]
     assert parts and all(f.format == "xlsx" and f.rows <= 60 for f in parts)
@@ -432,8 +435,8 @@ def test_a_contract_without_a_hook_still_gets_valid_files(
 
     files = write_demo_data(tmp_path / "out", datasets=[name], seed=5)
     assert {f.sender for f in files} == set(reference.senders_of(name, "opd", "53.71")) and len(files) > 1
-    assert dd._model_for(contract.get(name)).kind == shape
-    anchor = datetime.combine(anchor_date(5), datetime.min.time()) + timedelta(hours=dd.EXPORT_HOUR)
+    assert _model_for(contract.get(name)).kind == shape
+    anchor = datetime.combine(anchor_date(5), datetime.min.time()) + timedelta(hours=EXPORT_HOUR)
     for f in files:
         found, rows, problems = check_file(f, "53.71", anchor)
         assert problems == [] and dict(found) == f.mistakes and rows
@@ -447,9 +450,9 @@ def test_plates_and_niks_belong_to_the_city(city: str, prefix: str) -> None:
     # only Kupang has OPDs in opd.csv today, so other cities' vehicles are checked on the generator itself
     import numpy as np
 
-    world = dd._World(42, city, anchor_date(42))
+    world = _World(42, city, anchor_date(42))
     rng = np.random.default_rng(1)
-    plates = dd._plates(world, rng, 50)
+    plates = _plates(world, rng, 50)
     assert all(re.fullmatch(rf"{prefix} \d{{4}} [A-Z]{{2}}", p) for p in plates)
-    niks = dd._nik(world, rng, world.kelurahan(rng, 50))
+    niks = _nik(world, rng, world.kelurahan(rng, 50))
     assert all(re.fullmatch(r"\d{16}", n) and n.startswith(city.replace(".", "")) for n in niks)
