@@ -69,7 +69,7 @@ generate: install ## Regenerate GX suites, raw DDL and dbt sources from schemas/
 
 .PHONY: demo-data
 demo-data: install ## Write demo exports for every dataset and sender into data/inbox
-	$(MUARA) demo-data --out $(DEMO_INBOX) --rows $(DEMO_ROWS)
+	$(MUARA) demo-data --out $(DEMO_INBOX) --rows $(DEMO_ROWS) --anchor $$(date -d yesterday +%F)
 
 .PHONY: demo
 demo: contracts airflow-db demo-data ## Set up everything and run the main job on the embedded default

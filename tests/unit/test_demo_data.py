@@ -456,3 +456,13 @@ def test_plates_and_niks_belong_to_the_city(city: str, prefix: str) -> None:
     assert all(re.fullmatch(rf"{prefix} \d{{4}} [A-Z]{{2}}", p) for p in plates)
     niks = _nik(world, rng, world.kelurahan(rng, 50))
     assert all(re.fullmatch(r"\d{16}", n) and n.startswith(city.replace(".", "")) for n in niks)
+
+
+def test_explicit_anchor_is_deterministic_and_never_today(tmp_path: Path) -> None:
+    day = date.today() - timedelta(days=1)
+    a = write_demo_data(tmp_path / "a", rows=200, seed=5, datasets=["aduan"], anchor=day, workers=1)
+    b = write_demo_data(tmp_path / "b", rows=200, seed=5, datasets=["aduan"], anchor=day, workers=1)
+    assert [f.path.read_bytes() for f in a] == [f.path.read_bytes() for f in b]
+    assert all(day.strftime("%Y%m%d") in f.path.name for f in a)
+    with pytest.raises(ValueError, match="before today"):
+        write_demo_data(tmp_path / "c", rows=10, datasets=["aduan"], anchor=date.today())

@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +45,15 @@ def write_demo_data(
     datasets: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    anchor: date | None = None,
 ) -> list[DemoFile]:
     """Write demo exports into ``out/<sender>/<dataset>/<file>`` and return what was written.
 
     ``rows`` is the number of ``aduan`` rows over all its senders (default 2000); other datasets get their
     natural size for the same period or a size scaled from ``rows``. ``workers`` > 1 writes files in
     parallel processes (default: one per CPU, up to 4, for large runs); the bytes do not depend on it.
+    ``anchor`` is the export day (default: fixed per seed, see :func:`anchor_date`); the same seed and anchor
+    give the same bytes. It may not be today or later: no generated time may lie in the future.
     """
     rows = DEFAULT_ROWS if rows is None else int(rows)
     if rows < 0:
@@ -62,7 +65,10 @@ def write_demo_data(
     unknown = [n for n in names if n not in all_contracts]
     if unknown:
         raise KeyError(f"no contract for {', '.join(unknown)}; known: {', '.join(sorted(all_contracts))}")
-    anchor = anchor_date(seed)
+    if anchor is None:
+        anchor = anchor_date(seed)
+    elif anchor >= date.today():
+        raise ValueError(f"anchor {anchor} must be before today: exports describe what has already happened")
     tasks: list[_Task] = []
     for name in names:
         tasks.extend(_plan_dataset(all_contracts[name], Path(out), city.code, rows, seed, anchor))
