@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -208,8 +209,14 @@ def demo_data(
     rows: Annotated[int | None, typer.Option(help="Number of aduan rows over all senders.")] = None,
     seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 42,
     dataset: Annotated[list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")] = None,
+    anchor: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Export day (YYYY-MM-DD, before today). Default: fixed per seed."),
+    ] = None,
 ) -> None:
-    """Write realistic exports, as officers really send them, for every dataset and sender."""
+    """Write realistic exports, as officers really send them, for every dataset and sender.
+
+    The same seed and anchor give the same bytes."""
     from muara import settings
     from muara.contract import load_all
     from muara.demo_data import write_demo_data
@@ -223,14 +230,18 @@ def demo_data(
     if unknown:
         raise _fail(f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     started = time.monotonic()
-    files = write_demo_data(
-        out,
-        city_code=c.code,
-        rows=rows,
-        seed=seed,
-        datasets=dataset or None,
-        progress=lambda msg: typer.echo(msg, err=True),
-    )
+    try:
+        files = write_demo_data(
+            out,
+            city_code=c.code,
+            rows=rows,
+            seed=seed,
+            datasets=dataset or None,
+            anchor=anchor.date() if anchor else None,
+            progress=lambda msg: typer.echo(msg, err=True),
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
     total = sum(f.rows for f in files)
     mistakes = sum(sum(f.mistakes.values()) for f in files)
     by_format: dict[str, int] = {}
