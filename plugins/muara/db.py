@@ -341,11 +341,12 @@ def bootstrap() -> list[str]:
 
 
 def migrate() -> list[Path]:
-    """Apply the generated DDL (``sql/raw/*.sql``): raw and quarantine tables for every contract."""
+    """Apply the ledger DDL (``sql/muara/``) and the generated DDL (``sql/raw/``): raw and quarantine tables."""
     import psycopg
 
     applied = []
-    files = sorted((settings.project_root() / "sql" / "raw").glob("*.sql"))
+    sql_dir = settings.project_root() / "sql"
+    files = sorted((sql_dir / "muara").glob("*.sql")) + sorted((sql_dir / "raw").glob("*.sql"))
     with psycopg.connect(url()) as conn:
         for f in files:
             conn.execute(f.read_text(encoding="utf-8"))
