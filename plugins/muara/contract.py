@@ -7,7 +7,7 @@ from these objects, so this module is the only place that knows how Muara's fact
 - patterns, lengths, ranges: ``logicalTypeOptions`` (``pattern``, ``minLength``, ``maxLength``,
   ``minimum``, ``maximum``)
 - Muara's own facts: ``customProperties`` (ODCS's extension point): ``aliases``, ``codeList``, ``pii``,
-  ``notInFuture`` per column; ``senderKind``, ``ownerColumn``, ``sheetAliases`` per dataset
+  ``notInFuture``, ``withinCity`` per column; ``senderKind``, ``ownerColumn``, ``sheetAliases`` per dataset
 - cross-column rules: schema-level ``quality`` of ``type: custom, engine: great-expectations``
 - delivery rhythm: ``slaProperties`` ``frequency`` (value + unit) and ``timeOfAvailability``
 
@@ -83,6 +83,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     pii: Pii | None = None
     not_in_future: bool = False
+    within_city: str | None = None  # "latitude" | "longitude": must lie in the configured city's area
     classification: str | None = None
     examples: tuple[Any, ...] = ()
 
@@ -182,6 +183,7 @@ def _column(prop: dict[str, Any]) -> Column:
         aliases=tuple(cps.get("aliases") or ()),
         pii=Pii(kind=pii["kind"], protection=pii["protection"]) if pii else None,
         not_in_future=bool(cps.get("notInFuture", False)),
+        within_city=cps.get("withinCity"),
         classification=prop.get("classification"),
         examples=tuple(prop.get("examples") or ()),
     )

@@ -35,7 +35,7 @@ from muara.contract import (
 ODCS_VERSION = "v3.1.0"
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 DATASET_CUSTOM = {"senderKind", "ownerColumn", "sheetAliases"}
-COLUMN_CUSTOM = {"aliases", "codeList", "pii", "notInFuture"}
+COLUMN_CUSTOM = {"aliases", "codeList", "pii", "notInFuture", "withinCity"}
 PII_KINDS = {"nik", "nama", "telepon", "email"}
 PII_PROTECTIONS = {"hash", "mask"}
 RULE_TYPES = {"expect_column_pair_values_a_to_be_greater_than_b"}
@@ -251,6 +251,12 @@ class _Checker:
                 f"{where}.customProperties",
                 f"classification is {classification} but no pii protection is given",
                 "add {property: pii, value: {kind: ..., protection: hash|mask}}",
+            )
+        if "withinCity" in cps and (cps["withinCity"] not in ("latitude", "longitude") or logical != "number"):
+            self.add(
+                f"{where}.customProperties.withinCity",
+                f"is {cps['withinCity']!r} on a {logical} column",
+                "use latitude or longitude, on a number column",
             )
         if "notInFuture" in cps and logical not in ("date", "timestamp"):
             self.add(

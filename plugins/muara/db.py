@@ -141,7 +141,10 @@ def _port() -> int | None:
 
 
 def _port_free(port: int) -> bool:
+    """Can Postgres listen here? It binds with SO_REUSEADDR, so a port in TIME_WAIT right after our own
+    ``stop`` is still ours to reuse; only a live listener makes it busy."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

@@ -39,6 +39,11 @@ LINEAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def city_bound_parameter(axis: str, end: str) -> str:
+    """Suite parameter name for the city's box: ``batas_latitude_min`` and so on."""
+    return f"batas_{axis}_{end}"
+
+
 def code_list_parameter(ref: str) -> str:
     """Suite parameter name for a code list: ``kelurahan.kode_kelurahan`` -> ``daftar_kelurahan__kode_kelurahan``."""
     list_name, _, column = ref.partition(".")
@@ -151,6 +156,20 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                     ),
                 )
             )
+        if col.within_city:
+            ex.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=col.name,
+                    min_value={"$PARAMETER": city_bound_parameter(col.within_city, "min")},
+                    max_value={"$PARAMETER": city_bound_parameter(col.within_city, "max")},
+                    meta=_meta(
+                        col.name,
+                        f"'{label}' harus berada di wilayah kota ini.",
+                        "Periksa koordinat: lintang dan bujur mungkin tertukar, tanda minus hilang, "
+                        "atau koma desimal salah tempat.",
+                    ),
+                )
+            )
         if col.not_in_future:
             ex.append(
                 gxe.ExpectColumnValuesToBeBetween(
@@ -212,6 +231,12 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
             "contract_version": contract.version,
             "parameters": sorted(
                 {code_list_parameter(c.code_list) for c in contract.columns if c.code_list}
+                | {
+                    city_bound_parameter(c.within_city, e)
+                    for c in contract.columns
+                    if c.within_city
+                    for e in ("min", "max")
+                }
                 | ({NOW_PARAMETER} if any(c.not_in_future for c in contract.columns) else set())
             ),
         },

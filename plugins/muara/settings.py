@@ -54,10 +54,29 @@ class City:
     tz_name: str  # IANA name
     centre_lat: float
     centre_lon: float
+    area_km2: float
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
+
+    def bounds(self) -> dict[str, float]:
+        """A generous box around the city: coordinates outside it are a typo, not a place in this city.
+
+        Half-width is 2.5 times the radius of a disc of the city's area (at least 15 km), so a sprawling
+        kota like Batam (1,020 km², islands included) keeps its edges and Kupang (159 km²) gets ±18 km.
+        """
+        import math
+
+        half_km = max(15.0, 2.5 * math.sqrt(self.area_km2 / math.pi))
+        dlat = half_km / 111.0
+        dlon = half_km / (111.0 * math.cos(math.radians(self.centre_lat)))
+        return {
+            "latitude_min": round(self.centre_lat - dlat, 4),
+            "latitude_max": round(self.centre_lat + dlat, 4),
+            "longitude_min": round(self.centre_lon - dlon, 4),
+            "longitude_max": round(self.centre_lon + dlon, 4),
+        }
 
 
 class UnknownCityError(ValueError):
@@ -86,6 +105,7 @@ def _cities() -> dict[str, City]:
             tz_name=s["iana_tz"],
             centre_lat=float(s["lat_pusat"]),
             centre_lon=float(s["lon_pusat"]),
+            area_km2=float(row["luas_km2"]),
         )
     return cities
 

@@ -115,6 +115,11 @@ BROKEN: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         "(nik_pelapor).examples",
         "fix the example",
     ),
+    "withinCity on a text column": (
+        lambda d: _set_custom(_prop(d, "alamat"), "withinCity", "latitude"),
+        "(alamat).customProperties.withinCity",
+        "on a number column",
+    ),
     "example not in its code list": (
         lambda d: _prop(d, "kode_kelurahan").update(examples=["53.71.04.1004"]),
         "(kode_kelurahan).examples",

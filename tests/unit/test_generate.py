@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from muara import contract, generate, reference
+from muara import contract, generate, reference, settings
 from tests.conftest import BIN, ROOT, muara, run
 
 DATASETS = sorted(p.name.removesuffix(".odcs.yaml") for p in (ROOT / "schemas").glob("*.odcs.yaml"))
@@ -78,6 +78,9 @@ def _typed(col: contract.Column, value: object) -> object:
 
 def _parameters() -> dict[str, object]:
     params: dict[str, object] = {generate.NOW_PARAMETER: pd.Timestamp("2100-01-01")}
+    for axis, value in settings.city("53.71").bounds().items():
+        name, end = axis.rsplit("_", 1)
+        params[generate.city_bound_parameter(name, end)] = value
     for name in reference.CODE_LISTS:
         for column in reference.columns(name):
             params[generate.code_list_parameter(f"{name}.{column}")] = reference.values(f"{name}.{column}", "53.71")
