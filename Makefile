@@ -91,6 +91,10 @@ lint: install ## ruff (lint + format check) and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+.PHONY: bench
+bench: db ## Benchmark muara ingest against a bare COPY and the naive path (1M aduan rows)
+	$(MUARA) bench ingest --rows $${ROWS:-1000000}
+
 .PHONY: stop
 stop: ## Stop the embedded Postgres
 	@if [ -x $(MUARA) ]; then $(MUARA) db stop; fi

@@ -56,6 +56,12 @@ def pg() -> Iterator[object]:
 
     was_running = db.status().running
     db.start()
+    if db.external_url() is None:  # the tests' own cluster: start every session from empty warehouse tables
+        import psycopg
+
+        with psycopg.connect(db.url(), autocommit=True) as conn:
+            conn.execute("drop schema if exists raw, quarantine, muara cascade")
+        db.bootstrap()
     db.migrate()
     yield db
     if not was_running:
@@ -70,6 +76,8 @@ def project_copy(tmp_path: Path) -> Path:
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    (dest / "plugins" / "muara").mkdir(parents=True)
+    shutil.copy(ROOT / "plugins" / "muara" / "datasets.py", dest / "plugins" / "muara" / "datasets.py")
     return dest
 
 

@@ -201,6 +201,87 @@ def reference_city(
     typer.echo(f"kelurahan: {len(reference.kelurahan(c.code))}; OPD in registry: {len(reference.opd(c.code))}")
 
 
+# ------------------------------------------------------------------------------------------- check, ingest
+def _dataset_or_fail(dataset: str) -> None:
+    from muara.contract import load_all
+
+    known = load_all()
+    if dataset not in known:
+        raise _fail(f"unknown dataset {dataset!r}; known: {', '.join(sorted(known))}")
+
+
+@app.command("check")
+def check(
+    file: Annotated[Path, typer.Argument(help="The export to check (CSV, XLSX or JSON).", exists=True, dir_okay=False)],
+    dataset: Annotated[str, typer.Option("--dataset", help="Which contract the file should follow.")],
+    sender: Annotated[str | None, typer.Option("--sender", help="OPD code or kelurahan code of the sender.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON instead of the report.")] = False,
+) -> None:
+    """Check a file before sending, writing nothing. Exit 0 all rows good, 1 some rejected, 2 file unusable."""
+    import json
+
+    from muara import report
+    from muara.ingest import check_file
+
+    _dataset_or_fail(dataset)
+    outcome = check_file(file, dataset, sender)
+    typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False) if as_json else report.render_text(outcome))
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command("ingest")
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Exports to load.", exists=True, dir_okay=False)],
+    dataset: Annotated[str, typer.Option("--dataset", help="Which contract the files follow.")],
+    sender: Annotated[str, typer.Option("--sender", help="OPD code or kelurahan code of the sender.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file instead of the reports.")] = False,
+) -> None:
+    """Validate and load files (one transaction each). Exit 0 all loaded, 1 rows rejected, 2 a file unusable."""
+    import json
+
+    from muara import report
+    from muara.ingest import ingest_file
+
+    _dataset_or_fail(dataset)
+    worst = 0
+    for file in files:
+        outcome = ingest_file(file, dataset, sender)
+        if as_json:
+            typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+        else:
+            typer.echo(report.render_text(outcome))
+            typer.echo(f"laporan: {outcome.report_paths.get('html', '-')}")
+        worst = max(worst, outcome.exit_code)
+    raise typer.Exit(worst)
+
+
+# --------------------------------------------------------------------------------------------------- bench
+bench_app = typer.Typer(help="Benchmarks: ratios against a baseline measured in the same run.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    rows: Annotated[int, typer.Option(help="Rows in the aduan CSV.")] = 1_000_000,
+    workdir: Annotated[Path, typer.Option(help="Where the CSV is written.")] = Path("data/bench"),
+    naive: Annotated[bool, typer.Option(help="Also time pandas + GX + to_sql (slow).")] = True,
+) -> None:
+    """Time muara ingest of an aduan CSV against a bare COPY of the same file and the naive pandas path."""
+    import json
+
+    from muara.bench import run
+
+    result = run(rows, workdir.resolve(), with_naive=naive)
+    for t in result["timings"]:
+        typer.echo(
+            f"{t['name']:<62} {t['seconds']:8.1f} s  peak {t['peak_rss_mb']:7.0f} MB  {t['rows']} rows  {t['note']}"
+        )
+    typer.echo(f"muara ingest / bare COPY: {result['ingest_vs_bare_copy']}x (goal <= 3x)")
+    if result["naive_vs_ingest"] is not None:
+        typer.echo(f"naive / muara ingest: {result['naive_vs_ingest']}x (goal >= 10x)")
+    typer.echo(json.dumps(result))
+
+
 # ----------------------------------------------------------------------------------------------- demo data
 @app.command("demo-data")
 def demo_data(

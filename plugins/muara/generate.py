@@ -30,6 +30,12 @@ from muara import reference, settings
 from muara.contract import Contract, load_all
 
 NOW_PARAMETER = "sekarang"
+PII_SHAPES = {
+    "nik": " NIK terdiri dari 16 angka, tanpa spasi atau titik.",
+    "telepon": " Nomor HP diawali 08, 628 atau +628, tanpa spasi atau tanda hubung.",
+    "nama": "",
+    "email": " Alamat surel seperti nama@contoh.id.",
+}
 LINEAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("_batch_id", "uuid not null", "Batch (ledger muara.ingest_batch) yang memuat baris ini."),
     ("_sender", "text not null", "Pengirim berkas (kode OPD atau kode kelurahan)."),
@@ -59,8 +65,9 @@ def _header(contract: Contract, comment: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- GX suites
-def _meta(column: str | None, rule: str, fix: str) -> dict[str, Any]:
-    return {"kolom": column, "aturan": rule, "perbaikan": fix}
+def _meta(column: str | None, rule: str, fix: str, code: str) -> dict[str, Any]:
+    """What the officer reads (rule, fix, in Bahasa Indonesia) and the reason code quarantine records."""
+    return {"kolom": column, "kode": code, "aturan": rule, "perbaikan": fix}
 
 
 def suite_dict(contract: Contract) -> dict[str, Any]:
@@ -78,17 +85,23 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                     f"Kolom wajib '{col.business_name}' harus ada di berkas.",
                     f"Tambahkan kolom '{col.business_name}' "
                     f"(boleh juga berjudul: {', '.join(col.aliases[:3]) or name}).",
+                    "missing_column",
                 ),
             )
         )
     for col in contract.columns:
         label = col.business_name
-        example = f" Contoh: {col.examples[0]}." if col.examples else ""
+        # personal data is never echoed, not even the contract's invented example: describe its shape instead
+        example = f" Contoh: {col.examples[0]}." if col.examples and col.pii is None else ""
+        if col.pii is not None:
+            example = PII_SHAPES.get(col.pii.kind, "")
         if col.required:
             ex.append(
                 gxe.ExpectColumnValuesToNotBeNull(
                     column=col.name,
-                    meta=_meta(col.name, f"'{label}' wajib diisi.", f"Isi kolom '{label}' pada baris ini.{example}"),
+                    meta=_meta(
+                        col.name, f"'{label}' wajib diisi.", f"Isi kolom '{label}' pada baris ini.{example}", "required"
+                    ),
                 )
             )
         if col.valid_values is not None:
@@ -100,6 +113,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         col.name,
                         f"'{label}' harus salah satu dari: {', '.join(col.valid_values)}.",
                         f"Ganti dengan salah satu nilai yang disepakati: {', '.join(col.valid_values)}.",
+                        "allowed_values",
                     ),
                 )
             )
@@ -114,6 +128,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         f"'{label}' harus ada di daftar kode {list_name} kota ini.",
                         f"Gunakan kode dari daftar {list_name} "
                         f"(schemas/reference/{reference.CODE_LISTS[list_name]}).{example}",
+                        "code_list",
                     ),
                 )
             )
@@ -126,6 +141,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         col.name,
                         f"Format '{label}' tidak sesuai.",
                         f"Tulis '{label}' dengan format yang benar.{example}",
+                        "pattern",
                     ),
                 )
             )
@@ -140,6 +156,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         f"Panjang '{label}' harus {col.min_length or 0} sampai "
                         f"{col.max_length or 'tak terbatas'} karakter.",
                         f"Perpendek atau lengkapi isi '{label}'.",
+                        "length",
                     ),
                 )
             )
@@ -153,6 +170,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         col.name,
                         f"'{label}' harus antara {col.minimum} dan {col.maximum}.",
                         f"Periksa nilai '{label}'; tulis angka saja tanpa satuan.{example}",
+                        "range",
                     ),
                 )
             )
@@ -167,6 +185,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         f"'{label}' harus berada di wilayah kota ini.",
                         "Periksa koordinat: lintang dan bujur mungkin tertukar, tanda minus hilang, "
                         "atau koma desimal salah tempat.",
+                        "outside_city",
                     ),
                 )
             )
@@ -179,6 +198,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         col.name,
                         f"'{label}' tidak boleh di masa depan.",
                         f"Periksa tanggal '{label}': mungkin hari dan bulan tertukar (tulis dd/mm/yyyy).",
+                        "future",
                     ),
                 )
             )
@@ -190,6 +210,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         col.name,
                         f"'{label}' tidak boleh ganda dalam satu berkas.",
                         f"Hapus baris ganda atau perbaiki '{label}' yang salah ketik.",
+                        "duplicate_key",
                     ),
                 )
             )
@@ -198,10 +219,13 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
         ex.append(
             gxe.ExpectCompoundColumnsToBeUnique(
                 column_list=list(contract.primary_key),
+                # a key with an unreadable or blank part is already rejected for that part; it is no duplicate
+                ignore_row_if="any_value_is_missing",
                 meta=_meta(
                     None,
                     f"Kombinasi {labels} tidak boleh ganda dalam satu berkas.",
                     "Hapus baris ganda atau gabungkan angkanya.",
+                    "duplicate_key",
                 ),
             )
         )
@@ -218,6 +242,7 @@ def suite_dict(contract: Contract) -> dict[str, Any]:
                         rule.column_a,
                         rule.description,
                         f"Periksa '{a.business_name}' dan '{b.business_name}' pada baris ini.",
+                        "rule",
                     ),
                     "aturan_kontrak": rule.name,
                 },
@@ -390,6 +415,15 @@ class Drift:
         return f"{self.path.relative_to(settings.project_root())}: {fix}"
 
 
+def render_datasets_module(contracts: dict[str, Contract]) -> str:
+    """Dataset names as a Python constant: DAGs declare an Asset per dataset without reading files at parse time."""
+    names = "".join(f'    "{name}",\n' for name in sorted(contracts))
+    return (
+        '"""Generated by `muara contracts generate` from schemas/*.odcs.yaml. Do not edit."""\n\n'
+        f"DATASETS: tuple[str, ...] = (\n{names})\n"
+    )
+
+
 def render_all(contracts: dict[str, Contract] | None = None) -> dict[Path, str]:
     contracts = contracts if contracts is not None else load_all()
     root = settings.project_root()
@@ -399,6 +433,7 @@ def render_all(contracts: dict[str, Contract] | None = None) -> dict[Path, str]:
         files[root / "sql" / "raw" / f"{name}.sql"] = render_ddl(c)
     files[root / "dbt" / "models" / "staging" / "raw" / "_raw__sources.yml"] = render_sources(contracts)
     files[root / "dbt" / "seeds" / "jadwal_kiriman.csv"] = render_schedule(contracts)
+    files[root / "plugins" / "muara" / "datasets.py"] = render_datasets_module(contracts)
     return files
 
 

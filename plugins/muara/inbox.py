@@ -1,0 +1,69 @@
+"""The inbox: ``data/inbox/<sender>/<dataset>/<file>``, and the archive every processed file moves to.
+
+A file leaves the inbox only by being archived next to its ledger id
+(``data/archive/<sender>/<dataset>/<yyyy-mm-dd>/<batch_id>__<file>``), after its ledger row is committed, so
+nothing is lost: a crash before the move leaves the file in the inbox, and the rerun either loads it or
+records it as a duplicate of the load that did commit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from muara import settings
+
+#: files an upload is still writing, or editors' and systems' leftovers
+IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", "~")
+
+
+def inbox_dir() -> Path:
+    return settings.data_dir() / "inbox"
+
+
+def archive_dir() -> Path:
+    return settings.data_dir() / "archive"
+
+
+@dataclass(frozen=True)
+class Pending:
+    path: str
+    sender: str
+    dataset: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def pending(datasets: tuple[str, ...] | list[str], root: Path | None = None) -> list[Pending]:
+    """Files waiting in the inbox for a known dataset, oldest first (what the officer sent first loads first)."""
+    root = root or inbox_dir()
+    found: list[tuple[float, Pending]] = []
+    if not root.is_dir():
+        return []
+    for sender_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for dataset_dir in sorted(p for p in sender_dir.iterdir() if p.is_dir() and p.name in datasets):
+            for f in sorted(dataset_dir.iterdir()):
+                if f.is_file() and not f.name.startswith(".") and not f.name.endswith(IGNORED_SUFFIXES):
+                    found.append((f.stat().st_mtime, Pending(str(f), sender_dir.name, dataset_dir.name)))
+    return [p for _, p in sorted(found, key=lambda t: (t[0], t[1].path))]
+
+
+def archive(
+    path: Path, sender: str, dataset: str, batch_id: uuid.UUID, when: datetime | None = None, root: Path | None = None
+) -> Path:
+    """Move a processed file next to its ledger id; atomic on one filesystem, copy-then-delete across two."""
+    when = when or datetime.now(settings.city().tz)
+    target_dir = (root or archive_dir()) / sender / dataset / f"{when:%Y-%m-%d}"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{batch_id}__{path.name}"
+    try:
+        os.replace(path, target)
+    except OSError:
+        shutil.copy2(path, target)
+        path.unlink()
+    return target

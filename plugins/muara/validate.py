@@ -1,0 +1,184 @@
+"""Row-level validation with Great Expectations, using the suite generated from the contract.
+
+The suite (``expectations/<dataset>.json``) is loaded once per file and run on every typed chunk with
+``result_format=COMPLETE``, which names the failing rows (``unexpected_index_list``). Each failure becomes a
+:class:`RowError` carrying the officer-facing rule and fix written into the suite's ``meta`` at generation
+time, so the report says exactly what the contract says.
+
+Two checks sit outside GX because they are about who sends, not what is sent: a row whose owner column
+names someone other than the sender is rejected (an OPD cannot write another OPD's data).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from muara import pii, reference, settings
+from muara.contract import Contract
+from muara.generate import NOW_PARAMETER, city_bound_parameter, code_list_parameter
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+#: expectation type -> reason code used in quarantine, reports and tests
+REASONS: dict[str, str] = {
+    "expect_column_values_to_not_be_null": "required",
+    "expect_column_values_to_match_regex": "pattern",
+    "expect_column_value_lengths_to_be_between": "length",
+    "expect_column_values_to_be_unique": "duplicate_key",
+    "expect_compound_columns_to_be_unique": "duplicate_key",
+    "expect_column_pair_values_a_to_be_greater_than_b": "rule",
+}
+
+
+class ValidationEngineError(RuntimeError):
+    """GX could not evaluate an expectation: a fault of ours, never reported to the officer as bad rows."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    position: int  # 0-based row position within the chunk
+    column: str | None
+    value: str | None  # as the officer wrote it (personal data protected)
+    reason: str
+    rule: str  # Bahasa Indonesia: what must hold
+    fix: str  # Bahasa Indonesia: what to do
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kolom": self.column,
+            "nilai": self.value,
+            "alasan": self.reason,
+            "aturan": self.rule,
+            "perbaikan": self.fix,
+        }
+
+
+def _reason(config: Any) -> str:
+    kind = config.type
+    if kind == "expect_column_values_to_be_in_set":
+        return "code_list" if isinstance(config.kwargs.get("value_set"), dict) else "allowed_values"
+    if kind == "expect_column_values_to_be_between":
+        if isinstance(config.kwargs.get("min_value"), dict):
+            return "outside_city"
+        return "future" if isinstance(config.kwargs.get("max_value"), dict) else "range"
+    return REASONS.get(kind, kind)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if (value.hour or value.minute) else value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+class Validator:
+    """Runs one contract's GX suite on typed chunks of one file."""
+
+    def __init__(
+        self,
+        contract: Contract,
+        *,
+        city_code: str | None = None,
+        now: datetime | None = None,
+        sender: str | None = None,
+    ) -> None:
+        import great_expectations as gx
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self.contract = contract
+        self.sender = sender
+        city = settings.city(city_code)
+        path = settings.project_root() / "expectations" / f"{contract.name}.json"
+        self.suite = gx.ExpectationSuite(**json.loads(path.read_text(encoding="utf-8")))
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)  # logs, not terminal bars
+        asset = context.data_sources.add_pandas("muara").add_dataframe_asset(contract.name)
+        self._batch_definition = asset.add_batch_definition_whole_dataframe("chunk")
+        self.parameters: dict[str, Any] = {
+            NOW_PARAMETER: pd.Timestamp(now or datetime.now(city.tz)).tz_convert(city.tz)
+        }
+        for axis, value in city.bounds().items():
+            name, end = axis.rsplit("_", 1)
+            self.parameters[city_bound_parameter(name, end)] = value
+        for column in contract.columns:
+            if column.code_list:
+                self.parameters[code_list_parameter(column.code_list)] = reference.values(column.code_list, city.code)
+
+    def validate(self, typed: pd.DataFrame) -> list[RowError]:
+        """Every rule broken by every row of ``typed`` (which must have a 0..n-1 index and every column)."""
+        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": typed})
+        result = batch.validate(
+            self.suite, expectation_parameters=self.parameters, result_format={"result_format": "COMPLETE"}
+        )
+        errors: list[RowError] = []
+        for res in result.results:
+            if res.success:
+                continue
+            config = res.expectation_config
+            if config is None:
+                raise ValidationEngineError(
+                    f"{self.contract.name}: GX returned a failed result without its expectation"
+                )
+            meta = config.meta or {}
+            column: str = config.kwargs.get("column") or config.kwargs.get("column_A") or meta.get("kolom") or ""
+            if config.type == "expect_column_to_exist":
+                continue  # the readers reject a file without its required columns before GX runs
+            info = res.exception_info or {}
+            if info.get("raised_exception"):
+                # an expectation that could not run must never read as "no bad rows"
+                raise ValidationEngineError(
+                    f"{self.contract.name}: {config.type} on {column!r} raised: {info.get('exception_message')}"
+                )
+            indexes = res.result.get("unexpected_index_list") or []
+            if not indexes and res.result.get("unexpected_count"):
+                raise ValidationEngineError(f"{self.contract.name}: {config.type} failed without naming its rows")
+            reason = meta.get("kode") or _reason(config)
+            key_columns = list(config.kwargs.get("column_list") or [])
+            if key_columns:  # a composite key: name its first column, show the whole key
+                column = key_columns[0]
+            for idx in indexes:
+                position = int(idx) if not isinstance(idx, dict) else int(idx.get("index", -1))
+                if position < 0:
+                    continue
+                if key_columns:
+                    text: str | None = ", ".join(f"{k}={_text(typed.at[position, k])}" for k in key_columns)
+                else:
+                    value = typed.at[position, column] if column in typed.columns else None
+                    if column in self.contract.column_names:
+                        value = pii.protect_text(value, self.contract.column(column))
+                    text = _text(value)
+                errors.append(
+                    RowError(position, column, text, reason, meta.get("aturan", config.type), meta.get("perbaikan", ""))
+                )
+        errors.extend(self._owner_errors(typed))
+        return errors
+
+    def _owner_errors(self, typed: pd.DataFrame) -> list[RowError]:
+        if self.sender is None:
+            return []
+        col = self.contract.owner_column
+        values = typed[col]
+        wrong = values.notna() & (values.astype(str) != self.sender)
+        label = self.contract.column(col).business_name
+        return [
+            RowError(
+                int(pos),
+                col,
+                str(values.iat[pos]),
+                "owner",
+                f"Pengirim {self.sender} hanya boleh mengirim datanya sendiri; baris ini milik {values.iat[pos]}.",
+                f"Hapus baris ini dari kiriman {self.sender}, atau isi '{label}' dengan {self.sender} "
+                f"bila memang milik {self.sender}; data {values.iat[pos]} dikirim oleh {values.iat[pos]} sendiri.",
+            )
+            for pos in wrong.to_numpy().nonzero()[0]
+        ]

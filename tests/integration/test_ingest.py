@@ -1,0 +1,208 @@
+"""`muara check` / `muara ingest` against the real Postgres, GX and demo exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from muara.demo_data import write_demo_data
+from tests.conftest import MUARA, ROOT, muara
+
+pytestmark = pytest.mark.integration
+YESTERDAY = date.today() - timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], object]:
+    out = tmp_path_factory.mktemp("demo")
+    files = write_demo_data(out, rows=600, seed=11, anchor=YESTERDAY, workers=1)
+    return {(f.dataset, f.sender): f for f in files}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> dict[str, str]:
+    """Reports and secrets of these tests go to a temporary data folder (the Postgres stays the test one)."""
+    return {"MUARA_DATA_DIR": str(tmp_path / "data")}
+
+
+def _json_lines(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+
+
+def _url() -> str:
+    return muara("db", "url", check=True).stdout.strip()
+
+
+def test_check_exit_codes_with_counts_that_add_up(
+    pg: object, demo: dict, data_dir: dict[str, str], tmp_path: Path
+) -> None:
+    good = next(f for f in demo.values() if not sum(f.mistakes.values()) and f.rows >= 3)
+    bad = next(f for (d, _), f in demo.items() if d == "aduan" and sum(f.mistakes.values()))
+    empty = tmp_path / "kosong.csv"
+    empty.write_bytes(b"")
+    cases = [(good, 0), (bad, 1)]
+    for f, code in cases:
+        res = muara("check", str(f.path), "--dataset", f.dataset, "--sender", f.sender, "--json", env=data_dir)
+        assert res.returncode == code, res.stdout + res.stderr
+        (out,) = _json_lines(res.stdout)
+        assert out["rows_read"] == f.rows == out["rows_loaded"] + out["rows_rejected"]
+        assert (out["rows_rejected"] == 0) is (code == 0)
+    res = muara("check", str(empty), "--dataset", "aduan", "--sender", "PUPR", "--json", env=data_dir)
+    assert res.returncode == 2
+    (out,) = _json_lines(res.stdout)
+    assert (out["reason"], out["rows_read"], out["rows_loaded"], out["rows_rejected"]) == ("empty", 0, 0, 0)
+    assert "kosong.csv" in out["message"]
+
+
+def test_check_prints_the_officers_report_in_bahasa_indonesia(pg: object, demo: dict, data_dir: dict[str, str]) -> None:
+    bad = next(f for (d, _), f in demo.items() if d == "aduan" and sum(f.mistakes.values()))
+    res = muara("check", str(bad.path), "--dataset", "aduan", "--sender", bad.sender, env=data_dir)
+    assert res.returncode == 1
+    assert "Baris dibaca" in res.stdout and "Ditolak" in res.stdout and "Perbaikan:" in res.stdout
+    assert re.search(r"Baris \d+:", res.stdout)
+
+
+def test_same_file_twice_loads_once(pg: object, demo: dict, data_dir: dict[str, str]) -> None:
+    f = demo[("izin", "DPMPTSP")]
+    with psycopg.connect(_url()) as conn:
+        before = conn.execute("select count(*) from raw.izin").fetchone()[0]  # type: ignore[index]
+    first = _json_lines(
+        muara("ingest", str(f.path), "--dataset", "izin", "--sender", "DPMPTSP", "--json", env=data_dir).stdout
+    )[0]
+    assert first["status"] in ("loaded", "partial")
+    assert first["rows_read"] == first["rows_loaded"] + first["rows_rejected"] == f.rows
+    with psycopg.connect(_url()) as conn:
+        middle = conn.execute("select count(*) from raw.izin").fetchone()[0]  # type: ignore[index]
+    assert middle == before + first["rows_loaded"]
+    second = _json_lines(
+        muara("ingest", str(f.path), "--dataset", "izin", "--sender", "DPMPTSP", "--json", env=data_dir).stdout
+    )[0]
+    assert second["status"] == "duplicate" and second["duplicate_of"] == first["batch_id"]
+    assert (second["rows_read"], second["rows_loaded"], second["rows_rejected"]) == (0, 0, 0)
+    with psycopg.connect(_url()) as conn:
+        assert conn.execute("select count(*) from raw.izin").fetchone()[0] == middle  # type: ignore[index]
+        ledger = conn.execute(
+            "select status, report_path from muara.ingest_batch where batch_id = %s", (second["batch_id"],)
+        ).fetchone()
+    assert ledger is not None and ledger[0] == "duplicate" and Path(ledger[1]).exists()
+
+
+def test_sender_cannot_write_another_opds_rows(pg: object, demo: dict, data_dir: dict[str, str]) -> None:
+    f = demo[("izin", "DPMPTSP")]
+    res = muara("check", str(f.path), "--dataset", "izin", "--sender", "DINSOS", "--json", env=data_dir)
+    assert res.returncode == 2
+    assert _json_lines(res.stdout)[0]["reason"] == "sender_not_allowed"
+    pupr = demo[("aduan", "PUPR")]
+    res = muara("check", str(pupr.path), "--dataset", "aduan", "--sender", "DLHK", "--json", env=data_dir)
+    out = _json_lines(res.stdout)[0]
+    assert out["rows_rejected"] == out["rows_read"] > 0
+    assert {r["reason"] for r in out["rejected_by_rule"]} >= {"owner"}
+
+
+# a 16-digit NIK or an Indonesian mobile number not inside a hex digest (HMAC output holds digit runs too)
+NIK = re.compile(r"(?<![0-9a-f])\d{16}(?![0-9a-f])")
+PHONE = re.compile(r"(?<![0-9a-f*])(\+62|62|0)8\d{7,12}(?![0-9a-f])")
+
+
+def _clear_text_values(f: object) -> set[str]:
+    """Every NIK and phone number as written in a demo export (whatever its format)."""
+    from muara import contract
+    from muara.readers import open_export
+
+    c = contract.get(f.dataset)  # type: ignore[attr-defined]
+    _layout, chunks = open_export(f.path, c)  # type: ignore[attr-defined]
+    values: set[str] = set()
+    for chunk in chunks:
+        for col in c.pii_columns:
+            if col.pii and col.pii.kind in ("nik", "telepon") and col.name in chunk.frame.columns:
+                values |= {str(v) for v in chunk.frame[col.name].dropna()}
+    return values
+
+
+def test_no_clear_text_nik_or_phone_anywhere_in_raw_or_quarantine(
+    pg: object, demo: dict, data_dir: dict[str, str]
+) -> None:
+    sent: set[str] = set()
+    keys = [("aduan", "PUPR"), ("aduan", "DLHK"), ("darurat", "BPBD"), ("izin", "DPMPTSP")]
+    sent_rows = sum(demo[k].rows for k in keys)
+    for key in keys:
+        f = demo[key]
+        sent |= _clear_text_values(f)
+        muara("ingest", str(f.path), "--dataset", f.dataset, "--sender", f.sender, "--json", env=data_dir)
+    assert len(sent) > 100
+    digits = {re.sub(r"\D", "", v) for v in sent}
+    found = []
+    scanned = 0
+    with psycopg.connect(_url()) as conn:
+        tables = conn.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema in ('raw', 'quarantine')"
+        ).fetchall()
+        for schema, table in tables:
+            for (row,) in conn.execute(f'select to_jsonb(t)::text from "{schema}"."{table}" t'):
+                scanned += 1
+                found += [(schema, table, m.group()) for m in NIK.finditer(row)]
+                found += [(schema, table, m.group()) for m in PHONE.finditer(row)]
+                found += [(schema, table, v) for v in digits if len(v) >= 10 and v in row]
+    assert scanned >= sent_rows  # every row sent is somewhere: raw or quarantine
+    assert not found, found[:5]
+
+
+COUNTS = (
+    "select (select count(*) from raw.aduan), (select count(*) from quarantine.aduan), "
+    "(select count(*) from muara.ingest_batch)"
+)
+
+
+def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_path: Path) -> None:
+    from muara.bench import SENDER, synthesize_aduan_csv
+    from muara.ingest import sha256_of
+
+    path = synthesize_aduan_csv(tmp_path / "aduan_pupr_1m.csv", 1_000_000)
+    big = type("Big", (), {"path": path, "sender": SENDER, "rows": 1_000_000})
+    digest, _ = sha256_of(big.path)
+    env = {**os.environ, "MUARA_DATA_DIR": str(tmp_path / "data")}
+    args = [MUARA, "ingest", str(big.path), "--dataset", "aduan", "--sender", big.sender, "--json"]
+    with psycopg.connect(_url(), autocommit=True) as watch:
+        before = watch.execute(COUNTS).fetchone()
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 300
+        copies = 0  # COPY statements seen starting (one per chunk): kill during the second or a later one
+        last = None
+        while time.monotonic() < deadline and proc.poll() is None and copies < 2:
+            row = watch.execute(
+                "select query_start from pg_stat_activity where query ilike 'copy raw.%aduan%' and state = 'active'"
+            ).fetchone()
+            if row and row[0] != last:
+                copies, last = copies + 1, row[0]
+            time.sleep(0.02)
+        assert copies >= 2 and proc.poll() is None, "the ingest finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        # the server notices the dead client and rolls its transaction back
+        deadline = time.monotonic() + 30
+        while (
+            time.monotonic() < deadline
+            and watch.execute("select 1 from pg_stat_activity where query ilike 'copy raw.%aduan%'").fetchone()
+        ):
+            time.sleep(0.1)
+        assert watch.execute(COUNTS).fetchone() == before, "rows or a ledger row of the killed load are visible"
+        assert watch.execute("select count(*) from muara.ingest_batch where sha256 = %s", (digest,)).fetchone() == (0,)
+    rerun = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    out = _json_lines(rerun.stdout)[0]
+    assert out["status"] in ("loaded", "partial") and out["rows_read"] == big.rows
+    with psycopg.connect(_url()) as conn:
+        loaded = conn.execute("select count(*) from raw.aduan where _batch_id = %s", (out["batch_id"],)).fetchone()
+        ledger = conn.execute(
+            "select status, rows_loaded from muara.ingest_batch where sha256 = %s", (digest,)
+        ).fetchall()
+    assert loaded == (out["rows_loaded"],)
+    assert ledger == [(out["status"], out["rows_loaded"])]
