@@ -15,7 +15,8 @@ ALLOWED_TAGS = {"muara", "ingest", "warehouse", "housekeeping"}
 
 
 @pytest.fixture(scope="module")
-def dagbag():  # type: ignore[no-untyped-def]
+def dagbag(airflow_db: Path):  # type: ignore[no-untyped-def]
+    """Airflow reads its configuration (and so its database URL) on import: the test server must be up first."""
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(DAGS_DIR))
