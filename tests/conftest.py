@@ -64,6 +64,8 @@ def pg() -> Iterator[object]:
         db.bootstrap()
     db.migrate()
     yield db
+    if "airflow.settings" in sys.modules:  # close Airflow's pooled connections before the server goes away
+        sys.modules["airflow.settings"].dispose_orm()
     if not was_running:
         db.stop()
 
