@@ -72,13 +72,19 @@ demo-data: install ## Write demo exports for every dataset and sender into data/
 	$(MUARA) demo-data --out $(DEMO_INBOX) --rows $(DEMO_ROWS) --anchor $$(date -d yesterday +%F)
 
 .PHONY: demo
-demo: contracts airflow-db demo-data ## Set up everything and run the main job on the embedded default
+demo: contracts airflow-db demo-data ## Set up everything and run the main job (ingest DAG) on the demo exports
+	@echo "running the ingest DAG over $(DEMO_INBOX) (airflow dags test ingest) ..."
+	$(BIN)/airflow dags test ingest > $(AIRFLOW_HOME)/demo-ingest.log 2>&1 || { tail -40 $(AIRFLOW_HOME)/demo-ingest.log; exit 1; }
 	@echo
+	@psql "$$($(MUARA) db url)" -P pager=off -c "select dataset, status, count(*) as files, sum(rows_read) as rows_read, \
+	  sum(rows_loaded) as loaded, sum(rows_rejected) as rejected from muara.ingest_batch \
+	  where archive_path is not null and started_at > now() - interval '1 hour' group by 1, 2 order by 1, 2"
 	@echo "Muara is set up for $$($(MUARA) reference city | head -1)."
 	@echo "  database: $$($(MUARA) db status | grep '^url' | cut -d' ' -f2)   (psql \"\$$($(MUARA) db url)\")"
 	@echo "  contracts: $$(ls schemas/*.odcs.yaml | wc -l) datasets, generated files fresh"
-	@echo "  inbox: $(DEMO_INBOX) ($$(find $(DEMO_INBOX) -type f | wc -l) export files)"
-	@echo "Ingest, warehouse and dashboards are not built yet (issues 3-5)."
+	@echo "  ingested: every export in $(DEMO_INBOX) is loaded and archived in data/archive/ with its ledger id"
+	@echo "  officers' reports: data/reports/<sender>/   (Airflow log: $(AIRFLOW_HOME)/demo-ingest.log)"
+	@echo "The warehouse (dbt) and the dashboards (Superset) are not built yet (issues 4-5)."
 
 .PHONY: test
 test: contracts ## Run the whole test suite (real Postgres, GX, dbt, Airflow, datacontract-cli)
