@@ -42,7 +42,7 @@ def external_url() -> str | None:
 
 def pg_dir() -> Path:
     """Where the embedded cluster lives (``MUARA_PG_DIR``, default ``data/postgres``)."""
-    return Path(os.environ.get("MUARA_PG_DIR", settings.data_dir() / "postgres")).resolve()
+    return Path(os.environ.get("MUARA_PG_DIR") or settings.data_dir() / "postgres").resolve()
 
 
 def _bin_dir() -> Path:

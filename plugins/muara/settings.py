@@ -36,11 +36,11 @@ def reference_dir() -> Path:
 
 def data_dir() -> Path:
     """Runtime data (inbox, archive, reports, the embedded Postgres cluster); git-ignored."""
-    return Path(os.environ.get("MUARA_DATA_DIR", project_root() / "data")).resolve()
+    return Path(os.environ.get("MUARA_DATA_DIR") or project_root() / "data").resolve()
 
 
 def city_code() -> str:
-    return os.environ.get("MUARA_CITY", DEFAULT_CITY).strip()
+    return (os.environ.get("MUARA_CITY") or DEFAULT_CITY).strip()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,11 @@ def test_senders_of_each_dataset() -> None:
     assert reference.senders_of("izin", "opd", "53.71") == ["DPMPTSP"]
     assert len(reference.senders_of("kemiskinan", "kelurahan", "53.71")) == 51
     assert len(reference.senders_of("absensi", "opd", "53.71")) == len(reference.opd("53.71"))
+
+
+def test_empty_settings_mean_the_defaults(tmp_path: Path) -> None:
+    """A copied .env.example leaves MUARA_* empty: that means "the default", not "" (or the current folder)."""
+    out = muara("reference", "city", env={"MUARA_CITY": "", "MUARA_DATA_DIR": ""}, check=True).stdout
+    assert "53.71 Kota Kupang" in out
+    res = muara("db", "status", env={"MUARA_DATA_DIR": "", "MUARA_PG_DIR": "", "MUARA_DATABASE_URL": ""}, cwd=tmp_path)
+    assert f"data: {ROOT / 'data' / 'postgres' / 'pgdata'}" in res.stdout
