@@ -133,19 +133,14 @@ def naive(path: Path) -> Timing:
     code = f"""
 import json, pandas as pd, sqlalchemy as sa
 import great_expectations as gx
-from muara import db, reference, settings
-from muara.generate import NOW_PARAMETER, code_list_parameter, city_bound_parameter
+from muara import db
+from muara.contract import get
+from muara.validate import Validator
 df = pd.read_csv({str(path)!r}, sep=";", encoding="cp1252", dtype=str)
 suite = gx.ExpectationSuite(**json.load(open("expectations/aduan.json")))
 ctx = gx.get_context(mode="ephemeral")
 bd = ctx.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("b")
-city = settings.city()
-params = {{NOW_PARAMETER: pd.Timestamp.now(tz=city.tz)}}
-for axis, v in city.bounds().items():
-    n, e = axis.rsplit("_", 1); params[city_bound_parameter(n, e)] = v
-for name in reference.CODE_LISTS:
-    for col in reference.columns(name):
-        params[code_list_parameter(f"{{name}}.{{col}}")] = reference.values(f"{{name}}.{{col}}")
+params = Validator(get("aduan")).parameters  # the same code lists, city box and "now" as ingest
 bd.get_batch(batch_parameters={{"dataframe": df}}).validate(suite, expectation_parameters=params,
                                                             result_format={{"result_format": "COMPLETE"}})
 engine = sa.create_engine(db.sqlalchemy_url())

@@ -142,6 +142,14 @@ def _other_dataset(path: Path, contract: Contract) -> str | None:
     return None
 
 
+def _duplicate_texts(contract: Contract) -> tuple[str, str]:
+    """Rule and fix for a natural key repeated inside one file (the same words in check and ingest)."""
+    return (
+        f"Kunci {', '.join(contract.primary_key)} tidak boleh ganda dalam satu berkas.",
+        "Hapus baris ganda atau perbaiki kuncinya.",
+    )
+
+
 def _complete(typed: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """Every contract column present (optional ones the file lacks are all-missing), in contract order."""
     for column in contract.columns:
@@ -272,7 +280,7 @@ def process_file(
             ]
             if seen is not None:
                 bad_now = {e.position for e in errors}
-                dup_rule = f"Kunci {', '.join(contract.primary_key)} tidak boleh ganda dalam satu berkas."
+                dup_rule, dup_fix = _duplicate_texts(contract)
                 for pos in seen.repeats(typed, chunk.row_numbers, bad_now):
                     errors.append(
                         RowError(
@@ -281,7 +289,7 @@ def process_file(
                             str(typed.at[pos, contract.primary_key[0]]),
                             "duplicate_key",
                             dup_rule,
-                            "Hapus baris ganda atau perbaiki kuncinya.",
+                            dup_fix,
                         )
                     )
             t2 = time.monotonic()
@@ -319,10 +327,8 @@ def process_file(
         return _unusable(out, exc.reason, exc.message, exc.fix)
     if writer is not None:
         t0 = time.monotonic()
-        dup_rule = f"Kunci {', '.join(contract.primary_key)} tidak boleh ganda dalam satu berkas."
-        for row_number, values in writer.move_duplicates_across_chunks(
-            dup_rule, "Hapus baris ganda atau perbaiki kuncinya."
-        ):
+        dup_rule, dup_fix = _duplicate_texts(contract)
+        for row_number, values in writer.move_duplicates_across_chunks(dup_rule, dup_fix):
             out.reason_counts[(contract.primary_key[0], "duplicate_key")] += 1
             if len(out.rejected) < REPORT_DETAIL_ROWS:
                 out.rejected.append(
@@ -336,7 +342,7 @@ def process_file(
                                 str(values.get(contract.primary_key[0])),
                                 "duplicate_key",
                                 dup_rule,
-                                "Hapus baris ganda atau perbaiki kuncinya.",
+                                dup_fix,
                             )
                         ],
                     )
