@@ -282,6 +282,63 @@ def bench_ingest(
     typer.echo(json.dumps(result))
 
 
+# ----------------------------------------------------------------------------------------------- warehouse
+warehouse_app = typer.Typer(help="The dbt warehouse: raw -> staging -> intermediate -> marts.", no_args_is_help=True)
+app.add_typer(warehouse_app, name="warehouse")
+
+
+def _as_of_option(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not an ISO time such as 2026-11-23T08:00:00+08:00") from exc
+
+
+@warehouse_app.command("build")
+def warehouse_build(
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Judge colours and backlogs at this moment (ISO time; no zone = the city's). Default: now."),
+    ] = None,
+    full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from raw.")] = False,
+    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
+) -> None:
+    """Run dbt build (seeds, snapshots, models, tests) for the configured city. Exit 1 when dbt fails."""
+    from muara import db, warehouse
+
+    moment = _as_of_option(as_of)
+    try:
+        db.start()
+        result = warehouse.build(as_of=moment, full_refresh=full_refresh, select=select or ())
+    except db.DatabaseError as exc:
+        raise _fail(str(exc)) from exc
+    except warehouse.WarehouseError as exc:
+        raise _fail(str(exc), code=1) from exc
+    typer.echo(f"warehouse built in {result.seconds:.1f}s")
+
+
+@warehouse_app.command("calendar")
+def warehouse_calendar(
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if the seed is stale.")] = False,
+) -> None:
+    """Write dbt/seeds/hari_libur.csv: Indonesian national holidays and cuti bersama from the holidays package."""
+    from muara import warehouse
+
+    path = warehouse.calendar_path()
+    text = warehouse.render_calendar()
+    if check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            typer.echo(f"{path.name} differs from the holidays package: run `muara warehouse calendar`", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{path.name} is up to date")
+        return
+    warehouse.write_calendar(path)
+    typer.echo(f"wrote {path} ({text.count(chr(10)) - 1} days)")
+
+
 # ----------------------------------------------------------------------------------------------- demo data
 @app.command("demo-data")
 def demo_data(
