@@ -289,6 +289,8 @@ def render_ddl(contract: Contract) -> str:
     key = ", ".join(contract.primary_key)
     lines.append(f"create index if not exists {t}__natural_key on raw.{t} ({key}, _loaded_at);")
     lines.append(f"create index if not exists {t}__batch on raw.{t} (_batch_id);")
+    # the warehouse's incremental models read what arrived since their last run
+    lines.append(f"create index if not exists {t}__loaded_at on raw.{t} (_loaded_at);")
     lines.append(
         f"comment on table raw.{t} is {_sql_str(contract.title + ': baris yang lolos kontrak, semua versi.')};"
     )

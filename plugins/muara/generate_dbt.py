@@ -98,7 +98,7 @@ def staging_name(dataset: str) -> str:
 
 
 def render_staging_sql(c: Contract) -> str:
-    """Latest version per natural key (``distinct on`` over the key, newest load first), personal data dropped."""
+    """Latest version per natural key (no newer load of the same key), personal data dropped."""
     key = list(c.primary_key)
     kept = [col.name for col in c.columns if col.pii is None]
     select = [f"        {name}," for name in kept]
@@ -117,9 +117,18 @@ def render_staging_sql(c: Contract) -> str:
         f"    select * from {{{{ source('raw', '{c.name}') }}}}\n\n"
         "),\n\n"
         "latest as (\n\n"
-        f"    select distinct on ({', '.join(key)}) *\n"
+        "    -- an anti-join rather than distinct on: filters on the key or on _loaded_at reach raw's indexes,\n"
+        "    -- so incremental models read only what changed\n"
+        "    select source.*\n"
         "    from source\n"
-        f"    order by {', '.join(key)}, _loaded_at desc, _row_number desc\n\n"
+        "    where not exists (\n"
+        "        select 1\n"
+        "        from source as newer\n"
+        "        where\n"
+        "            "
+        + "".join(f"newer.{k} = source.{k}\n            and " for k in key)
+        + "(newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)\n"
+        "    )\n\n"
         "),\n\n"
         "final as (\n\n"
         "    select\n" + "\n".join(select).rstrip(",") + "\n"

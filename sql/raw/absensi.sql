@@ -34,6 +34,7 @@ alter table raw.absensi add column if not exists dinas_luar bigint;
 alter table raw.absensi add column if not exists tanpa_keterangan bigint;
 create index if not exists absensi__natural_key on raw.absensi (tanggal, kode_opd, _loaded_at);
 create index if not exists absensi__batch on raw.absensi (_batch_id);
+create index if not exists absensi__loaded_at on raw.absensi (_loaded_at);
 comment on table raw.absensi is 'Rekap kehadiran pegawai: baris yang lolos kontrak, semua versi.';
 comment on column raw.absensi.tanggal is 'Hari kerja yang direkap.';
 comment on column raw.absensi.kode_opd is 'OPD yang pegawainya direkap.';

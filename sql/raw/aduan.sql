@@ -48,6 +48,7 @@ alter table raw.aduan add column if not exists waktu_selesai timestamptz;
 alter table raw.aduan add column if not exists waktu_pembaruan timestamptz;
 create index if not exists aduan__natural_key on raw.aduan (nomor_aduan, _loaded_at);
 create index if not exists aduan__batch on raw.aduan (_batch_id);
+create index if not exists aduan__loaded_at on raw.aduan (_loaded_at);
 comment on table raw.aduan is 'Aduan warga: baris yang lolos kontrak, semua versi.';
 comment on column raw.aduan.nomor_aduan is 'Nomor unik aduan dari sistem asal (Open311 service_request_id).';
 comment on column raw.aduan.kanal is 'Jalur masuk aduan.';

@@ -32,6 +32,7 @@ alter table raw.cctv add column if not exists uptime_persen double precision;
 alter table raw.cctv add column if not exists durasi_offline_menit bigint;
 create index if not exists cctv__natural_key on raw.cctv (kode_kamera, tanggal, _loaded_at);
 create index if not exists cctv__batch on raw.cctv (_batch_id);
+create index if not exists cctv__loaded_at on raw.cctv (_loaded_at);
 comment on table raw.cctv is 'Status kamera CCTV: baris yang lolos kontrak, semua versi.';
 comment on column raw.cctv.kode_kamera is 'Kode tetap kamera di sistem pemantau pengirim.';
 comment on column raw.cctv.tanggal is 'Hari yang direkap (hari kalender waktu setempat).';

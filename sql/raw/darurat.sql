@@ -42,6 +42,7 @@ alter table raw.darurat add column if not exists waktu_tiba timestamptz;
 alter table raw.darurat add column if not exists waktu_selesai timestamptz;
 create index if not exists darurat__natural_key on raw.darurat (nomor_kejadian, _loaded_at);
 create index if not exists darurat__batch on raw.darurat (_batch_id);
+create index if not exists darurat__loaded_at on raw.darurat (_loaded_at);
 comment on table raw.darurat is 'Kejadian darurat: baris yang lolos kontrak, semua versi.';
 comment on column raw.darurat.nomor_kejadian is 'Nomor unik kejadian atau tiket dari sistem asal (call center 112 atau aplikasi OPD).';
 comment on column raw.darurat.kode_jenis_darurat is 'Jenis kejadian darurat; menentukan target waktu tanggap.';

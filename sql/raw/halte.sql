@@ -32,6 +32,7 @@ alter table raw.halte add column if not exists kondisi text;
 alter table raw.halte add column if not exists tanggal_pendataan date;
 create index if not exists halte__natural_key on raw.halte (kode_halte, _loaded_at);
 create index if not exists halte__batch on raw.halte (_batch_id);
+create index if not exists halte__loaded_at on raw.halte (_loaded_at);
 comment on table raw.halte is 'Halte angkutan umum: baris yang lolos kontrak, semua versi.';
 comment on column raw.halte.kode_halte is 'Kode unik halte dari Dinas Perhubungan (GTFS stop_id).';
 comment on column raw.halte.nama_halte is 'Nama halte seperti tertulis di papan halte (GTFS stop_name).';

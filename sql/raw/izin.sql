@@ -44,6 +44,7 @@ alter table raw.izin add column if not exists nib text;
 alter table raw.izin add column if not exists nilai_retribusi numeric(18,2);
 create index if not exists izin__natural_key on raw.izin (nomor_permohonan, _loaded_at);
 create index if not exists izin__batch on raw.izin (_batch_id);
+create index if not exists izin__loaded_at on raw.izin (_loaded_at);
 comment on table raw.izin is 'Permohonan izin: baris yang lolos kontrak, semua versi.';
 comment on column raw.izin.nomor_permohonan is 'Nomor unik permohonan dari sistem asal (nomor pendaftaran SiCantik atau ID permohonan OSS).';
 comment on column raw.izin.kode_jenis_izin is 'Jenis izin yang dimohon; menentukan standar pelayanan (lama proses dalam hari kerja).';

@@ -40,6 +40,7 @@ alter table raw.kecelakaan add column if not exists kerugian_materi numeric(18,2
 alter table raw.kecelakaan add column if not exists kondisi_jalan text;
 create index if not exists kecelakaan__natural_key on raw.kecelakaan (nomor_kejadian, _loaded_at);
 create index if not exists kecelakaan__batch on raw.kecelakaan (_batch_id);
+create index if not exists kecelakaan__loaded_at on raw.kecelakaan (_loaded_at);
 comment on table raw.kecelakaan is 'Kecelakaan lalu lintas: baris yang lolos kontrak, semua versi.';
 comment on column raw.kecelakaan.nomor_kejadian is 'Nomor unik kejadian dari pengirim, atau nomor Laporan Polisi (LP) bila ada.';
 comment on column raw.kecelakaan.kode_opd is 'OPD yang mengirim data (Dinas Perhubungan).';

@@ -34,6 +34,7 @@ alter table raw.kemacetan add column if not exists panjang_antrian_m double prec
 alter table raw.kemacetan add column if not exists rasio_vc double precision;
 create index if not exists kemacetan__natural_key on raw.kemacetan (id_titik, waktu_pengamatan, _loaded_at);
 create index if not exists kemacetan__batch on raw.kemacetan (_batch_id);
+create index if not exists kemacetan__loaded_at on raw.kemacetan (_loaded_at);
 comment on table raw.kemacetan is 'Pengamatan kemacetan: baris yang lolos kontrak, semua versi.';
 comment on column raw.kemacetan.id_titik is 'Kode tetap titik pantau (simpang ATCS, kamera atau pos petugas).';
 comment on column raw.kemacetan.waktu_pengamatan is 'Waktu pengamatan (awal interval), waktu setempat.';

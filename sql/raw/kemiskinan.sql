@@ -32,6 +32,7 @@ alter table raw.kemiskinan add column if not exists penerima_bpnt bigint;
 alter table raw.kemiskinan add column if not exists penerima_pbi_jk bigint;
 create index if not exists kemiskinan__natural_key on raw.kemiskinan (periode, kode_kelurahan, _loaded_at);
 create index if not exists kemiskinan__batch on raw.kemiskinan (_batch_id);
+create index if not exists kemiskinan__loaded_at on raw.kemiskinan (_loaded_at);
 comment on table raw.kemiskinan is 'Kemiskinan per kelurahan: baris yang lolos kontrak, semua versi.';
 comment on column raw.kemiskinan.periode is 'Bulan yang direkap, ditulis sebagai tanggal 1 bulan tersebut.';
 comment on column raw.kemiskinan.kode_kelurahan is 'Kode wilayah Kemendagri kelurahan yang direkap (PP.KK.CC.DDDD).';

@@ -30,6 +30,7 @@ alter table raw.ritase_bus add column if not exists jumlah_penumpang bigint;
 alter table raw.ritase_bus add column if not exists jarak_km double precision;
 create index if not exists ritase_bus__natural_key on raw.ritase_bus (id_perjalanan, _loaded_at);
 create index if not exists ritase_bus__batch on raw.ritase_bus (_batch_id);
+create index if not exists ritase_bus__loaded_at on raw.ritase_bus (_loaded_at);
 comment on table raw.ritase_bus is 'Ritase bus: baris yang lolos kontrak, semua versi.';
 comment on column raw.ritase_bus.id_perjalanan is 'Kode unik perjalanan dari sistem operator (GTFS trip_id untuk hari operasi itu).';
 comment on column raw.ritase_bus.kode_opd is 'OPD yang mengelola angkutan dan mengirim data (Dinas Perhubungan).';

@@ -28,6 +28,7 @@ alter table raw.tempat_tidur add column if not exists terisi bigint;
 alter table raw.tempat_tidur add column if not exists antrean bigint;
 create index if not exists tempat_tidur__natural_key on raw.tempat_tidur (waktu_laporan, kode_rs, kelas, _loaded_at);
 create index if not exists tempat_tidur__batch on raw.tempat_tidur (_batch_id);
+create index if not exists tempat_tidur__loaded_at on raw.tempat_tidur (_loaded_at);
 comment on table raw.tempat_tidur is 'Ketersediaan tempat tidur: baris yang lolos kontrak, semua versi.';
 comment on column raw.tempat_tidur.waktu_laporan is 'Waktu keadaan tempat tidur ini dicatat, waktu setempat.';
 comment on column raw.tempat_tidur.kode_rs is 'Kode rumah sakit dari Kemenkes (SIRS), atau kode yang disepakati dengan Dinas Kesehatan.';

@@ -12,9 +12,17 @@ source as (
 
 latest as (
 
-    select distinct on (nomor_permohonan) *
+    -- an anti-join rather than distinct on: filters on the key or on _loaded_at reach raw's indexes,
+    -- so incremental models read only what changed
+    select source.*
     from source
-    order by nomor_permohonan, _loaded_at desc, _row_number desc
+    where not exists (
+        select 1
+        from source as newer
+        where
+            newer.nomor_permohonan = source.nomor_permohonan
+            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+    )
 
 ),
 

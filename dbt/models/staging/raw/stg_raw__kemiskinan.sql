@@ -11,9 +11,18 @@ source as (
 
 latest as (
 
-    select distinct on (periode, kode_kelurahan) *
+    -- an anti-join rather than distinct on: filters on the key or on _loaded_at reach raw's indexes,
+    -- so incremental models read only what changed
+    select source.*
     from source
-    order by periode, kode_kelurahan, _loaded_at desc, _row_number desc
+    where not exists (
+        select 1
+        from source as newer
+        where
+            newer.periode = source.periode
+            and newer.kode_kelurahan = source.kode_kelurahan
+            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+    )
 
 ),
 

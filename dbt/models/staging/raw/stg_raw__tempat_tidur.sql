@@ -11,9 +11,19 @@ source as (
 
 latest as (
 
-    select distinct on (waktu_laporan, kode_rs, kelas) *
+    -- an anti-join rather than distinct on: filters on the key or on _loaded_at reach raw's indexes,
+    -- so incremental models read only what changed
+    select source.*
     from source
-    order by waktu_laporan, kode_rs, kelas, _loaded_at desc, _row_number desc
+    where not exists (
+        select 1
+        from source as newer
+        where
+            newer.waktu_laporan = source.waktu_laporan
+            and newer.kode_rs = source.kode_rs
+            and newer.kelas = source.kelas
+            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+    )
 
 ),
 
