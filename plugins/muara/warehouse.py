@@ -143,3 +143,39 @@ def build(
     if select:
         args += ["--select", *select]
     return run_dbt(args, as_of=as_of, database=database, project_dir=project_dir)
+
+
+# ------------------------------------------------------------------------------ the Airflow warehouse DAG
+AIRFLOW_CONN_ID = "muara_warehouse"
+"""The Airflow connection Cosmos builds dbt's profile from: ``AIRFLOW_CONN_MUARA_WAREHOUSE`` holds
+``muara db url`` (set by the Makefile and the tests), so no password is written into the repository."""
+
+DBT_TARGET_SCHEMA = "analytics"
+"""dbt's target schema, as in ``dbt/profiles.yml``; the connection's ``schema`` field is the database name."""
+
+
+def manifest_path(project_dir: Path | None = None) -> Path:
+    return (project_dir or dbt_dir()) / "target" / "manifest.json"
+
+
+def write_manifest(project_dir: Path | None = None) -> Path:
+    """``dbt parse``: write ``target/manifest.json``, which the warehouse DAG renders its tasks from.
+
+    No database is needed (``profiles.yml`` falls back to its defaults and parsing never connects), so a fresh
+    clone can write it before any server exists; the vars are the ones the DAG runs with."""
+    project = project_dir or dbt_dir()
+    command = [
+        dbt_executable(),
+        "parse",
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--vars",
+        json.dumps(dbt_vars()),
+    ]
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    proc = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise WarehouseError(f"dbt parse failed with exit code {proc.returncode}:\n{proc.stdout}{proc.stderr}")
+    return manifest_path(project)
