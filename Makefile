@@ -23,6 +23,11 @@ export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD := $(MUARA) db url --airflow --sqlalchemy -n
+# the warehouse DAG's dbt profile (Cosmos) comes from this connection; `=` reads `muara db url` when a recipe runs
+# (after `db` started the server), so the password is never written into a file of the repository
+export AIRFLOW_CONN_MUARA_WAREHOUSE = $(shell [ -x $(MUARA) ] && $(MUARA) db url 2>/dev/null)
+export AIRFLOW__COSMOS__CACHE_DIR := $(AIRFLOW_HOME)/cosmos
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 
 .PHONY: help
 help: ## Show the targets (this list)
@@ -71,8 +76,12 @@ generate: install ## Regenerate GX suites, raw DDL and dbt sources from schemas/
 demo-data: install ## Write demo exports for every dataset and sender into data/inbox
 	$(MUARA) demo-data --out $(DEMO_INBOX) --rows $(DEMO_ROWS) --anchor $$(date -d yesterday +%F)
 
+.PHONY: dbt-manifest
+dbt-manifest: install ## Write dbt/target/manifest.json (dbt parse, no database), which the warehouse DAG renders
+	$(BIN)/python -c 'from muara import warehouse; print(f"wrote {warehouse.write_manifest()}")'
+
 .PHONY: demo
-demo: contracts airflow-db demo-data ## Set up everything and run the main job (ingest DAG) on the demo exports
+demo: contracts airflow-db demo-data dbt-manifest ## Set up everything and run the main job (ingest DAG) on the demo exports
 	@echo "running the ingest DAG over $(DEMO_INBOX) (airflow dags test ingest) ..."
 	$(BIN)/airflow dags test ingest > $(AIRFLOW_HOME)/demo-ingest.log 2>&1 || { tail -40 $(AIRFLOW_HOME)/demo-ingest.log; exit 1; }
 	@echo
@@ -87,7 +96,7 @@ demo: contracts airflow-db demo-data ## Set up everything and run the main job (
 	@echo "The warehouse (dbt) and the dashboards (Superset) are not built yet (issues 4-5)."
 
 .PHONY: test
-test: contracts ## Run the whole test suite (real Postgres, GX, dbt, Airflow, datacontract-cli)
+test: contracts dbt-manifest ## Run the whole test suite (real Postgres, GX, dbt, Airflow, datacontract-cli)
 	# the tests start their own Postgres (data/postgres-test) and migrate Airflow's database on it
 	$(BIN)/pytest
 
