@@ -303,7 +303,7 @@ def warehouse_build(
         typer.Option(help="Judge colours and backlogs at this moment (ISO time; no zone = the city's). Default: now."),
     ] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from raw.")] = False,
-    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection, e.g. '+fct_aduan' (repeatable).")] = None,
 ) -> None:
     """Run dbt build (seeds, snapshots, models, tests) for the configured city. Exit 1 when dbt fails."""
     from muara import db, warehouse
@@ -311,7 +311,8 @@ def warehouse_build(
     moment = _as_of_option(as_of)
     try:
         db.start()
-        result = warehouse.build(as_of=moment, full_refresh=full_refresh, select=select or ())
+        selection = [part for value in select or () for part in value.split()]
+        result = warehouse.build(as_of=moment, full_refresh=full_refresh, select=selection)
     except db.DatabaseError as exc:
         raise _fail(str(exc)) from exc
     except warehouse.WarehouseError as exc:

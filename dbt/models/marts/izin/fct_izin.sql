@@ -1,0 +1,59 @@
+{{ config(materialized='view') }}
+
+-- One row per permit application, judged at the as-of moment like complaints:
+--   hijau = finished (terbit / ditolak / dicabut), `terlambat` if after the service standard;
+--   merah = open past the standard; kuning = open within it.
+
+with
+
+izin as (
+
+    select * from {{ ref('int_izin__sla') }}
+
+),
+
+dinilai as (
+
+    select
+        izin.*,
+        {{ as_of() }} as dihitung_pada
+    from izin
+
+),
+
+final as (
+
+    select
+        nomor_permohonan,
+        kode_jenis_izin,
+        nama_jenis_izin,
+        kode_opd,
+        jalur,
+        kode_kelurahan,
+        tahap,
+        waktu_pengajuan,
+        waktu_verifikasi,
+        waktu_tahap,
+        waktu_terbit,
+        waktu_tuntas,
+        standar_hari_kerja,
+        batas_waktu,
+        sudah_selesai,
+        case
+            when sudah_selesai then waktu_tuntas > batas_waktu
+            else dihitung_pada > batas_waktu
+        end as terlambat,
+        case
+            when sudah_selesai then 'hijau'
+            when dihitung_pada > batas_waktu then 'merah'
+            else 'kuning'
+        end as status_warna,
+        round(cast(hari_kerja_ke_selesai as numeric), 2) as hari_kerja_ke_selesai,
+        nilai_retribusi,
+        dihitung_pada,
+        _loaded_at
+    from dinilai
+
+)
+
+select * from final
