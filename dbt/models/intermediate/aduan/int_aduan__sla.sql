@@ -65,11 +65,17 @@ final as (
         end as batas_waktu,
         case
             when dengan_sla.waktu_respons_pertama is not null
-                then {{ jam_kerja_antara('dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_respons_pertama', 'kal_respons') }}
+                then cast(
+                    {{ jam_kerja_antara('dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_respons_pertama', 'kal_respons') }}
+                    as double precision
+                )
         end as jam_kerja_ke_respons_pertama,
         case
             when dengan_sla.waktu_tuntas is not null
-                then {{ jam_kerja_antara('dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_tuntas', 'kal_tuntas') }}
+                then cast(
+                    {{ jam_kerja_antara('dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_tuntas', 'kal_tuntas') }}
+                    as double precision
+                )
         end as jam_kerja_ke_selesai
     from dengan_sla
     left join kalender as kal_lapor
