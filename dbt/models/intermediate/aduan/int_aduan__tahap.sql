@@ -12,13 +12,32 @@ versi as (
 
 berurut as (
 
+    -- versions in the order the exports brought them; a stage begins at the source's update time when it
+    -- sent one (the first version: when the complaint was reported), else when Muara loaded it
     select
+        dbt_scd_id,
         nomor_aduan,
         status,
         kode_opd,
-        greatest(coalesce(waktu_pembaruan, dbt_valid_from), waktu_lapor) as mulai,
-        dbt_scd_id
+        row_number() over (partition by nomor_aduan order by dbt_valid_from, dbt_scd_id) as urutan,
+        case
+            when row_number() over (partition by nomor_aduan order by dbt_valid_from, dbt_scd_id) = 1
+                then coalesce(waktu_pembaruan, waktu_lapor)
+            else coalesce(waktu_pembaruan, dbt_valid_from)
+        end as mulai_dilaporkan
     from versi
+
+),
+
+monoton as (
+
+    -- a late or back-dated update time never moves a stage before the one it followed
+    select
+        berurut.*,
+        max(mulai_dilaporkan) over (
+            partition by nomor_aduan order by urutan rows between unbounded preceding and current row
+        ) as mulai
+    from berurut
 
 ),
 
@@ -27,13 +46,13 @@ final as (
     select
         dbt_scd_id as kunci,
         nomor_aduan,
-        row_number() over (partition by nomor_aduan order by mulai, dbt_scd_id) as urutan,
+        urutan,
         status,
         kode_opd,
-        lag(kode_opd) over (partition by nomor_aduan order by mulai, dbt_scd_id) as kode_opd_sebelumnya,
+        lag(kode_opd) over (partition by nomor_aduan order by urutan) as kode_opd_sebelumnya,
         mulai,
-        lead(mulai) over (partition by nomor_aduan order by mulai, dbt_scd_id) as selesai
-    from berurut
+        lead(mulai) over (partition by nomor_aduan order by urutan) as selesai
+    from monoton
 
 )
 

@@ -23,21 +23,33 @@ berurut as (
         kode_jenis_izin,
         kode_opd,
         tahap,
-        greatest(coalesce(waktu_tahap, dbt_valid_from), waktu_pengajuan) as mulai
+        row_number() over (partition by nomor_permohonan order by dbt_valid_from, dbt_scd_id) as urutan,
+        greatest(coalesce(waktu_tahap, dbt_valid_from), waktu_pengajuan) as mulai_dilaporkan
     from versi
+
+),
+
+monoton as (
+
+    -- stages in the order the exports brought them; a back-dated stage time never moves a stage earlier
+    select
+        berurut.*,
+        max(mulai_dilaporkan) over (
+            partition by nomor_permohonan order by urutan rows between unbounded preceding and current row
+        ) as mulai
+    from berurut
 
 ),
 
 bertahap as (
 
     select
-        berurut.*,
-        row_number() over (partition by nomor_permohonan order by mulai, kunci) as urutan,
+        monoton.*,
         coalesce(
-            lead(mulai) over (partition by nomor_permohonan order by mulai, kunci),
+            lead(mulai) over (partition by nomor_permohonan order by urutan),
             case when tahap not in ('terbit', 'ditolak', 'dicabut') then {{ as_of() }} end
         ) as selesai
-    from berurut
+    from monoton
 
 ),
 
