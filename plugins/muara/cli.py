@@ -303,7 +303,9 @@ def warehouse_build(
         typer.Option(help="Judge colours and backlogs at this moment (ISO time; no zone = the city's). Default: now."),
     ] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models from raw.")] = False,
-    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection, e.g. '+fct_aduan' (repeatable).")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", "-s", help="dbt selection, e.g. '+fct_aduan' (repeatable).")
+    ] = None,
 ) -> None:
     """Run dbt build (seeds, snapshots, models, tests) for the configured city. Exit 1 when dbt fails."""
     from muara import db, warehouse
@@ -338,6 +340,22 @@ def warehouse_calendar(
         return
     warehouse.write_calendar(path)
     typer.echo(f"wrote {path} ({text.count(chr(10)) - 1} days)")
+
+
+@bench_app.command("warehouse")
+def bench_warehouse(
+    rows: Annotated[int, typer.Option(help="Complaints in raw.aduan.")] = 1_000_000,
+) -> None:
+    """Time a full warehouse build over ROWS complaints and an incremental one after 10,000 new rows."""
+    import json
+
+    from muara.bench_warehouse import BENCH_DB, run
+
+    result = run(rows)
+    for s in result["steps"]:
+        typer.echo(f"{s['name']:<45} {s['seconds']:8.1f} s  {s['note']}")
+    typer.echo(f"incremental / full: {result['incremental_vs_full']} (goal <= 0.10); database {BENCH_DB} kept")
+    typer.echo(json.dumps(result))
 
 
 # ----------------------------------------------------------------------------------------------- demo data
