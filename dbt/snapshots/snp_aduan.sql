@@ -6,6 +6,10 @@
         strategy='timestamp',
         updated_at='_loaded_at',
         hard_deletes='ignore',
+        post_hook=[
+            'create index if not exists {{ this.name }}__kunci on {{ this }} (nomor_aduan)',
+            'create index if not exists {{ this.name }}__diperbarui on {{ this }} (dbt_updated_at)',
+        ],
     )
 }}
 

@@ -1,8 +1,10 @@
 -- One row per measurement that feeds the OPD score: for each finished complaint, permit or emergency
 -- response, the value of each metric it counts towards, the moment it counts at (which period it falls
--- in), and, for medians scored against the items' own SLA, that item's allowance.
+-- in, as a local date), and, for medians scored against the items' own SLA, that item's allowance.
 --   tepat_waktu          1 if finished within its deadline, else 0 (averaged: the share on time)
 --   median_*             a duration (hours, working days or minutes), its median compared with a target
+-- Each fact is read once and fanned out with a lateral VALUES list (a CTE read three times would be
+-- materialised by Postgres).
 
 with
 
@@ -24,128 +26,127 @@ darurat as (
 
 ),
 
-aduan_tepat_waktu as (
+dari_aduan as (
 
     select
         'aduan' as layanan,
-        'tepat_waktu' as metrik,
-        kode_opd,
-        nomor_aduan as nomor,
-        waktu_tuntas as waktu,
-        case when terlambat then 0.0 else 1.0 end as nilai,
-        cast(null as numeric) as target_item
+        m.metrik,
+        aduan.kode_opd,
+        aduan.nomor_aduan as nomor,
+        m.waktu,
+        m.nilai,
+        m.target_item,
+        aduan._loaded_at
     from aduan
-    where sudah_selesai and waktu_tuntas is not null
+    cross join lateral (
+        values
+        (
+            'tepat_waktu',
+            case when aduan.sudah_selesai then aduan.waktu_tuntas end,
+            case when aduan.terlambat then 0.0 else 1.0 end,
+            cast(null as numeric)
+        ),
+        (
+            'median_jam_respons_pertama',
+            aduan.waktu_respons_pertama,
+            aduan.jam_ke_respons_pertama,
+            cast(null as numeric)
+        ),
+        (
+            'median_jam_selesai',
+            case when aduan.sudah_selesai then aduan.waktu_tuntas end,
+            aduan.jam_ke_selesai,
+            cast({{ jam_antara('aduan.waktu_lapor', 'aduan.batas_waktu') }} as numeric)
+        )
+    ) as m (metrik, waktu, nilai, target_item)
 
 ),
 
-aduan_respons as (
-
-    select
-        'aduan' as layanan,
-        'median_jam_respons_pertama' as metrik,
-        kode_opd,
-        nomor_aduan as nomor,
-        waktu_respons_pertama as waktu,
-        jam_ke_respons_pertama as nilai,
-        cast(null as numeric) as target_item
-    from aduan
-    where waktu_respons_pertama is not null
-
-),
-
-aduan_selesai as (
-
-    select
-        'aduan' as layanan,
-        'median_jam_selesai' as metrik,
-        kode_opd,
-        nomor_aduan as nomor,
-        waktu_tuntas as waktu,
-        jam_ke_selesai as nilai,
-        cast({{ jam_antara('waktu_lapor', 'batas_waktu') }} as numeric) as target_item
-    from aduan
-    where sudah_selesai and waktu_tuntas is not null
-
-),
-
-izin_tepat_waktu as (
+dari_izin as (
 
     select
         'izin' as layanan,
-        'tepat_waktu' as metrik,
-        kode_opd,
-        nomor_permohonan as nomor,
-        waktu_tuntas as waktu,
-        case when terlambat then 0.0 else 1.0 end as nilai,
-        cast(null as numeric) as target_item
+        m.metrik,
+        izin.kode_opd,
+        izin.nomor_permohonan as nomor,
+        m.waktu,
+        m.nilai,
+        m.target_item,
+        izin._loaded_at
     from izin
-    where sudah_selesai and waktu_tuntas is not null
+    cross join lateral (
+        values
+        (
+            'tepat_waktu',
+            case when izin.sudah_selesai then izin.waktu_tuntas end,
+            case when izin.terlambat then 0.0 else 1.0 end,
+            cast(null as numeric)
+        ),
+        (
+            'median_hari_kerja_terbit',
+            case when izin.tahap = 'terbit' then izin.waktu_tuntas end,
+            izin.hari_kerja_ke_selesai,
+            cast(izin.standar_hari_kerja as numeric)
+        )
+    ) as m (metrik, waktu, nilai, target_item)
 
 ),
 
-izin_terbit as (
-
-    select
-        'izin' as layanan,
-        'median_hari_kerja_terbit' as metrik,
-        kode_opd,
-        nomor_permohonan as nomor,
-        waktu_tuntas as waktu,
-        hari_kerja_ke_selesai as nilai,
-        cast(standar_hari_kerja as numeric) as target_item
-    from izin
-    where tahap = 'terbit' and waktu_tuntas is not null
-
-),
-
-darurat_tepat_waktu as (
+dari_darurat as (
 
     select
         'darurat' as layanan,
-        'tepat_waktu' as metrik,
-        kode_opd,
-        nomor_kejadian as nomor,
-        waktu_tiba as waktu,
-        case when tepat_waktu then 1.0 else 0.0 end as nilai,
-        cast(null as numeric) as target_item
+        m.metrik,
+        darurat.kode_opd,
+        darurat.nomor_kejadian as nomor,
+        m.waktu,
+        m.nilai,
+        m.target_item,
+        darurat._loaded_at
     from darurat
-    where tepat_waktu is not null
+    cross join lateral (
+        values
+        (
+            'tepat_waktu',
+            case when darurat.tepat_waktu is not null then darurat.waktu_tiba end,
+            case when darurat.tepat_waktu then 1.0 else 0.0 end,
+            cast(null as numeric)
+        ),
+        (
+            'median_menit_respons',
+            case when darurat.status <> 'palsu' then darurat.waktu_tiba end,
+            cast(darurat.menit_respons as numeric),
+            cast(darurat.target_respons_menit as numeric)
+        )
+    ) as m (metrik, waktu, nilai, target_item)
 
 ),
 
-darurat_respons as (
+semua as (
 
-    select
-        'darurat' as layanan,
-        'median_menit_respons' as metrik,
-        kode_opd,
-        nomor_kejadian as nomor,
-        waktu_tiba as waktu,
-        cast(menit_respons as numeric) as nilai,
-        cast(target_respons_menit as numeric) as target_item
-    from darurat
-    where menit_respons is not null and status <> 'palsu'
+    select * from dari_aduan
+    union all
+    select * from dari_izin
+    union all
+    select * from dari_darurat
 
 ),
 
 final as (
 
-    select * from aduan_tepat_waktu
-    union all
-    select * from aduan_respons
-    union all
-    select * from aduan_selesai
-    union all
-    select * from izin_tepat_waktu
-    union all
-    select * from izin_terbit
-    union all
-    select * from darurat_tepat_waktu
-    union all
-    select * from darurat_respons
+    select
+        layanan,
+        metrik,
+        kode_opd,
+        nomor,
+        waktu,
+        cast({{ waktu_lokal('waktu') }} as date) as tanggal,
+        nilai,
+        target_item,
+        _loaded_at
+    from semua
+    where waktu is not null and nilai is not null and waktu <= {{ as_of() }}
 
 )
 
 select * from final
-where waktu <= {{ as_of() }}

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 -- Per service, OPD and day (up to the as-of day): how many items were open at the end of the day and
 -- how many of those were past their deadline. Counted from day-level events (+1 when an item opens or
 -- passes its deadline, -1 when it is finished) and a running sum, so history is one pass over the facts.
@@ -58,19 +60,21 @@ hari as (
 
 peristiwa as (
 
-    select layanan, kode_opd, hari_masuk as tanggal, 1 as terbuka, 0 as terlambat from hari
-    union all
-    select layanan, kode_opd, hari_tuntas as tanggal, -1 as terbuka, 0 as terlambat
+    select
+        hari.layanan,
+        hari.kode_opd,
+        e.tanggal,
+        e.terbuka,
+        e.terlambat
     from hari
-    where hari_tuntas is not null
-    union all
-    select layanan, kode_opd, hari_batas as tanggal, 0 as terbuka, 1 as terlambat
-    from hari
-    where hari_batas is not null and (hari_tuntas is null or hari_tuntas > hari_batas)
-    union all
-    select layanan, kode_opd, hari_tuntas as tanggal, 0 as terbuka, -1 as terlambat
-    from hari
-    where hari_batas is not null and hari_tuntas > hari_batas
+    cross join lateral (
+        values
+        (hari.hari_masuk, 1, 0),
+        (hari.hari_tuntas, -1, 0),
+        (case when hari.hari_tuntas is null or hari.hari_tuntas > hari.hari_batas then hari.hari_batas end, 0, 1),
+        (case when hari.hari_tuntas > hari.hari_batas then hari.hari_tuntas end, 0, -1)
+    ) as e (tanggal, terbuka, terlambat)
+    where e.tanggal is not null
 
 ),
 

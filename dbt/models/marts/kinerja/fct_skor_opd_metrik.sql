@@ -1,10 +1,26 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='kunci_periode',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        indexes=[{'columns': ['kunci'], 'unique': true}, {'columns': ['kunci_periode']}],
+    )
+}}
+
 -- Each OPD's metrics per window and period, each scored the CityScore way against its target
 -- (macros/skor.sql): share finished on time, median time to first response / to finish, and the share
 -- of open work past its deadline, for complaints, permits and emergencies.
+-- Incremental by period: a run recomputes the running periods, the periods that were running at the last
+-- run, and the periods ending after the earliest measurement loaded since then; finished periods stay as
+-- scored, so the
+-- table keeps the score history beyond the look-back of int_kinerja__periode. A complaint exported long
+-- after it was reported changes past backlogs only at the next --full-refresh.
 
 with
 
-pengukuran as (
+-- not materialized: read twice in an incremental run, and each read must keep its own filter
+pengukuran as not materialized (
 
     select * from {{ ref('int_kinerja__pengukuran') }}
 
@@ -16,7 +32,7 @@ tunggakan as (
 
 ),
 
-periode as (
+semua_periode as (
 
     select * from {{ ref('int_kinerja__periode') }}
 
@@ -28,7 +44,57 @@ target as (
 
 ),
 
-awal_jendela as (
+data_sampai as (
+
+    -- the newest load behind the measurements (through the facts' _loaded_at indexes, not a scan)
+    select
+        greatest(
+            (select max(_loaded_at) from {{ ref('int_aduan__sla') }}),
+            (select max(_loaded_at) from {{ ref('fct_izin') }}),
+            (select max(_loaded_at) from {{ ref('fct_darurat') }})
+        ) as waktu
+
+),
+
+{% if is_incremental() %}
+
+    sebelumnya as (
+
+        select
+            coalesce(max(_data_sampai), '-infinity') as data_sampai,
+            array_agg(distinct kunci_periode) filter (where periode_berjalan) as periode_berjalan_dulu
+        from {{ this }}
+
+    ),
+
+    baru as (
+
+        -- the earliest day holding a measurement loaded since the last run (the _loaded_at filter reaches
+        -- the facts' indexes)
+        select min(pengukuran.tanggal) as tanggal_awal
+        from pengukuran
+        where pengukuran._loaded_at > (select sebelumnya.data_sampai from sebelumnya)
+
+    ),
+
+{% endif %}
+
+periode as (
+
+    select semua_periode.*
+    from semua_periode
+    {% if is_incremental() %}
+        cross join sebelumnya
+        where
+            semua_periode.periode_berjalan
+            or md5(concat_ws('|', semua_periode.jendela, semua_periode.periode_mulai))
+            = any(coalesce(sebelumnya.periode_berjalan_dulu, array[]::text[]))
+            or semua_periode.periode_selesai > (select baru.tanggal_awal from baru)
+    {% endif %}
+
+),
+
+jendela as (
 
     select
         jendela,
@@ -39,22 +105,36 @@ awal_jendela as (
 
 ),
 
-diukur as (
+diukur_semua as (
 
+    -- each measurement once per window (4 rows) from that window's first period on, grouped by the period
+    -- it falls in; the (small) result is matched to the periods being computed afterwards
     select
-        awal_jendela.jendela,
-        cast(date_trunc(awal_jendela.satuan, {{ waktu_lokal('pengukuran.waktu') }}) as date) as periode_mulai,
+        jendela.jendela,
+        cast(date_trunc(jendela.satuan, pengukuran.tanggal) as date) as periode_mulai,
         pengukuran.layanan,
         pengukuran.metrik,
         pengukuran.kode_opd,
         count(*) as jumlah_item,
         avg(pengukuran.nilai) as rata_rata,
-        percentile_cont(0.5) within group (order by pengukuran.nilai) as median,
-        percentile_cont(0.5) within group (order by pengukuran.target_item) as median_target_item
+        percentile_cont(0.5) within group (order by pengukuran.nilai)
+            filter (where pengukuran.metrik <> 'tepat_waktu') as median,
+        percentile_cont(0.5) within group (order by pengukuran.target_item)
+            filter (where pengukuran.target_item is not null) as median_target_item
     from pengukuran
-    inner join awal_jendela
-        on cast({{ waktu_lokal('pengukuran.waktu') }} as date) >= awal_jendela.awal
+    inner join jendela on pengukuran.tanggal >= jendela.awal
     group by 1, 2, 3, 4, 5
+
+),
+
+diukur as (
+
+    select diukur_semua.*
+    from diukur_semua
+    inner join periode
+        on
+            diukur_semua.jendela = periode.jendela
+            and diukur_semua.periode_mulai = periode.periode_mulai
 
 ),
 
@@ -93,7 +173,7 @@ nilai_tunggakan as (
 
 ),
 
-semua as (
+gabungan as (
 
     select * from nilai_periode
     union all
@@ -104,40 +184,43 @@ semua as (
 final as (
 
     select
-        md5(concat_ws('|', semua.kode_opd, semua.jendela, semua.periode_mulai, semua.layanan, semua.metrik))
-            as kunci,
-        semua.kode_opd,
-        semua.jendela,
-        semua.periode_mulai,
+        md5(
+            concat_ws('|', gabungan.kode_opd, gabungan.jendela, gabungan.periode_mulai, gabungan.layanan, gabungan.metrik)
+        ) as kunci,
+        md5(concat_ws('|', gabungan.jendela, gabungan.periode_mulai)) as kunci_periode,
+        gabungan.kode_opd,
+        gabungan.jendela,
+        gabungan.periode_mulai,
         periode.periode_selesai,
         periode.periode_berjalan,
-        semua.layanan,
-        semua.metrik,
+        gabungan.layanan,
+        gabungan.metrik,
         target.nama_metrik,
         target.satuan,
         target.arah,
-        semua.jumlah_item,
-        cast(round(cast(semua.nilai as numeric), 4) as double precision) as nilai,
-        cast(round(cast(coalesce(target.target, semua.median_target_item) as numeric), 4) as double precision)
+        gabungan.jumlah_item,
+        cast(round(cast(gabungan.nilai as numeric), 4) as double precision) as nilai,
+        cast(round(cast(coalesce(target.target, gabungan.median_target_item) as numeric), 4) as double precision)
             as target,
         cast(
             round(
                 cast(
-                    {{ skor_cityscore('semua.nilai', 'coalesce(target.target, semua.median_target_item)', 'target.arah') }}
+                    {{ skor_cityscore('gabungan.nilai', 'coalesce(target.target, gabungan.median_target_item)', 'target.arah') }}
                     as numeric
                 ),
                 4
             ) as double precision
-        ) as skor_metrik
-    from semua
+        ) as skor_metrik,
+        (select data_sampai.waktu from data_sampai) as _data_sampai
+    from gabungan
     inner join periode
         on
-            semua.jendela = periode.jendela
-            and semua.periode_mulai = periode.periode_mulai
+            gabungan.jendela = periode.jendela
+            and gabungan.periode_mulai = periode.periode_mulai
     inner join target
         on
-            semua.layanan = target.layanan
-            and semua.metrik = target.metrik
+            gabungan.layanan = target.layanan
+            and gabungan.metrik = target.metrik
 
 )
 

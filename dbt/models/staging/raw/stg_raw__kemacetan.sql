@@ -12,12 +12,13 @@ source as (
 latest as (
 
     -- an anti-join rather than distinct on: filters on the key or on _loaded_at reach raw's indexes,
-    -- so incremental models read only what changed
+    -- so incremental models read only what changed (the source is named twice, not through the CTE,
+    -- which Postgres would materialise)
     select source.*
     from source
     where not exists (
         select 1
-        from source as newer
+        from {{ source('raw', 'kemacetan') }} as newer
         where
             newer.id_titik = source.id_titik
             and newer.waktu_pengamatan = source.waktu_pengamatan

@@ -12,12 +12,13 @@ source as (
 latest as (
 
     -- an anti-join rather than distinct on: filters on the key or on _loaded_at reach raw's indexes,
-    -- so incremental models read only what changed
+    -- so incremental models read only what changed (the source is named twice, not through the CTE,
+    -- which Postgres would materialise)
     select source.*
     from source
     where not exists (
         select 1
-        from source as newer
+        from {{ source('raw', 'ritase_bus') }} as newer
         where
             newer.id_perjalanan = source.id_perjalanan
             and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)

@@ -12,12 +12,13 @@ source as (
 latest as (
 
     -- an anti-join rather than distinct on: filters on the key or on _loaded_at reach raw's indexes,
-    -- so incremental models read only what changed
+    -- so incremental models read only what changed (the source is named twice, not through the CTE,
+    -- which Postgres would materialise)
     select source.*
     from source
     where not exists (
         select 1
-        from source as newer
+        from {{ source('raw', 'tempat_tidur') }} as newer
         where
             newer.waktu_laporan = source.waktu_laporan
             and newer.kode_rs = source.kode_rs
