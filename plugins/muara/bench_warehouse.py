@@ -143,7 +143,7 @@ def prepare(rows: int, city_code: str) -> None:
         for f in sorted((root / "muara").glob("*.sql")) + sorted((root / "raw").glob("*.sql")):
             conn.execute(f.read_text(encoding="utf-8"))
         conn.execute("select setseed(0.42)")
-        conn.execute(_INSERT, _params(city_code, 1, rows, 365))  # type: ignore[arg-type]
+        conn.execute(_INSERT, _params(city_code, 1, rows, 365))
         conn.execute("analyze raw.aduan")
 
 
@@ -153,7 +153,7 @@ def add_delta(city_code: str, rows: int) -> None:
     from muara import db
 
     with psycopg.connect(db.url(BENCH_DB), autocommit=True) as conn:
-        conn.execute(_INSERT, _params(city_code, rows + 1, rows + DELTA_NEW, 2))  # type: ignore[arg-type]
+        conn.execute(_INSERT, _params(city_code, rows + 1, rows + DELTA_NEW, 2))
         conn.execute(_UPDATE_OPEN, {"batch": str(uuid.uuid4()), "n": DELTA_UPDATED})
         conn.execute("analyze raw.aduan")
 
