@@ -101,10 +101,11 @@ test: contracts dbt-manifest ## Run the whole test suite (real Postgres, GX, dbt
 	$(BIN)/pytest
 
 .PHONY: lint
-lint: install ## ruff (lint + format check) and mypy
+lint: install ## ruff (lint + format check), mypy, and sqlfluff over dbt/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/sqlfluff lint dbt/models dbt/macros --processes 2
 
 .PHONY: bench
 bench: db ## Benchmark muara ingest against a bare COPY and the naive path (1M aduan rows)

@@ -102,10 +102,10 @@ def render_staging_sql(c: Contract) -> str:
     key = list(c.primary_key)
     kept = [col.name for col in c.columns if col.pii is None]
     select = [f"        {name}," for name in kept]
-    if len(key) > 1:
-        parts = ", ".join(f"{k}::text" for k in key)
-        select.insert(0, f"        md5(concat_ws('|', {parts})) as {KEY_COLUMN},")
+    parts = ", ".join(f"cast({k} as text)" for k in key)
     select += [f"        {name}," for name, _, _ in LINEAGE_COLUMNS]
+    if len(key) > 1:
+        select.append(f"        md5(concat_ws('|', {parts})) as {KEY_COLUMN},")
     dropped = [col.name for col in c.columns if col.pii is not None]
     note = f"-- Personal data left in raw (hashed or masked there): {', '.join(dropped)}.\n" if dropped else ""
     return (
@@ -123,13 +123,13 @@ def render_staging_sql(c: Contract) -> str:
         "    select source.*\n"
         "    from source\n"
         "    where not exists (\n"
-        "        select 1\n"
-        f"        from {{{{ source('raw', '{c.name}') }}}} as newer\n"
-        "        where\n"
-        "            "
-        + "".join(f"newer.{k} = source.{k}\n            and " for k in key)
+        "            select 1\n"
+        f"            from {{{{ source('raw', '{c.name}') }}}} as newer\n"
+        "            where\n"
+        "                "
+        + "".join(f"newer.{k} = source.{k}\n                and " for k in key)
         + "(newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)\n"
-        "    )\n\n"
+        "        )\n\n"
         "),\n\n"
         "final as (\n\n"
         "    select\n" + "\n".join(select).rstrip(",") + "\n"

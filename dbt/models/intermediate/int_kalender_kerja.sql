@@ -1,4 +1,9 @@
-{{ config(materialized='table', indexes=[{'columns': ['tanggal'], 'unique': true}, {'columns': ['hari_kerja_sebelum']}]) }}
+{{
+    config(
+        materialized='table',
+        indexes=[{'columns': ['tanggal'], 'unique': true}, {'columns': ['hari_kerja_sebelum']}],
+    )
+}}
 
 -- Every date of the calendar years in seeds/hari_libur.csv, with whether it is a working day and how many
 -- working days come before it (the working-day clock of macros/hari_kerja.sql).
@@ -11,7 +16,7 @@ libur as (
         tanggal,
         bool_or(jenis = 'libur_nasional') as libur_nasional,
         bool_or(jenis = 'cuti_bersama') as cuti_bersama,
-        string_agg(nama_libur, '; ' order by jenis desc, nama_libur) as nama_libur
+        string_agg(nama_libur, '; ' order by jenis desc, nama_libur asc) as nama_libur
     from {{ ref('hari_libur') }}
     group by tanggal
 
@@ -55,7 +60,7 @@ final as (
         libur_nasional,
         cuti_bersama,
         nama_libur,
-        not (akhir_pekan or libur_nasional or cuti_bersama) as hari_kerja,
+        not(akhir_pekan or libur_nasional or cuti_bersama) as hari_kerja,
         coalesce(
             count(*) filter (where not (akhir_pekan or libur_nasional or cuti_bersama)) over (
                 order by tanggal rows between unbounded preceding and 1 preceding

@@ -18,9 +18,9 @@ with
 
 aduan as (
 
-    select * from {{ ref('stg_raw__aduan') }}
+    select stg.* from {{ ref('stg_raw__aduan') }} as stg
     {% if is_incremental() %}
-        where _loaded_at > (select coalesce(max(_loaded_at), '-infinity') from {{ this }})
+        where stg._loaded_at > (select coalesce(max(sudah._loaded_at), '-infinity') from {{ this }} as sudah)
     {% endif %}
 
 ),
@@ -66,16 +66,20 @@ final as (
         case
             when dengan_sla.waktu_respons_pertama is not null
                 then cast(
-                    {{ jam_kerja_antara('dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_respons_pertama', 'kal_respons') }}
-                    as double precision
-                )
+                        {{ jam_kerja_antara(
+                            'dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_respons_pertama', 'kal_respons'
+                        ) }}
+                        as double precision
+                    )
         end as jam_kerja_ke_respons_pertama,
         case
             when dengan_sla.waktu_tuntas is not null
                 then cast(
-                    {{ jam_kerja_antara('dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_tuntas', 'kal_tuntas') }}
-                    as double precision
-                )
+                        {{ jam_kerja_antara(
+                            'dengan_sla.waktu_lapor', 'kal_lapor', 'dengan_sla.waktu_tuntas', 'kal_tuntas'
+                        ) }}
+                        as double precision
+                    )
         end as jam_kerja_ke_selesai
     from dengan_sla
     left join kalender as kal_lapor

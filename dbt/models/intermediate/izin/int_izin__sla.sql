@@ -44,8 +44,11 @@ final as (
         {{ tambah_hari_kerja('dengan_standar.waktu_pengajuan', 'kal_aju', 'kal_batas') }} as batas_waktu,
         case
             when dengan_standar.waktu_tuntas is not null
-                then {{ jam_kerja_antara('dengan_standar.waktu_pengajuan', 'kal_aju', 'dengan_standar.waktu_tuntas', 'kal_tuntas') }}
-                / 24.0
+                then
+                    {{ jam_kerja_antara(
+                        'dengan_standar.waktu_pengajuan', 'kal_aju', 'dengan_standar.waktu_tuntas', 'kal_tuntas'
+                    ) }}
+                    / 24.0
         end as hari_kerja_ke_selesai
     from dengan_standar
     left join kalender as kal_aju

@@ -67,13 +67,14 @@ peristiwa as (
         e.terbuka,
         e.terlambat
     from hari
-    cross join lateral (
-        values
-        (hari.hari_masuk, 1, 0),
-        (hari.hari_tuntas, -1, 0),
-        (case when hari.hari_tuntas is null or hari.hari_tuntas > hari.hari_batas then hari.hari_batas end, 0, 1),
-        (case when hari.hari_tuntas > hari.hari_batas then hari.hari_tuntas end, 0, -1)
-    ) as e (tanggal, terbuka, terlambat)
+    cross join
+        lateral (
+            values
+            (hari.hari_masuk, 1, 0),
+            (hari.hari_tuntas, -1, 0),
+            (case when hari.hari_tuntas is null or hari.hari_tuntas > hari.hari_batas then hari.hari_batas end, 0, 1),
+            (case when hari.hari_tuntas > hari.hari_batas then hari.hari_tuntas end, 0, -1)
+        ) as e (tanggal, terbuka, terlambat)
     where e.tanggal is not null
 
 ),
@@ -111,7 +112,7 @@ deret as (
     from rentang
     inner join kalender
         on
-            kalender.tanggal >= rentang.awal
+            rentang.awal <= kalender.tanggal
             and kalender.tanggal <= cast({{ waktu_lokal(as_of()) }} as date)
 
 ),

@@ -16,12 +16,13 @@ with
 
 riwayat as (
 
-    select * from {{ ref('fct_riwayat_aduan') }}
+    select tahap.* from {{ ref('fct_riwayat_aduan') }} as tahap
     {% if is_incremental() %}
-        where nomor_aduan in (
-            select nomor_aduan from {{ ref('fct_riwayat_aduan') }}
-            where _versi_dimuat > (select coalesce(max(_versi_dimuat), '-infinity') from {{ this }})
-        )
+        where tahap.nomor_aduan in (
+                select baru.nomor_aduan from {{ ref('fct_riwayat_aduan') }} as baru
+                where baru._versi_dimuat
+                    > (select coalesce(max(sudah._versi_dimuat), '-infinity') from {{ this }} as sudah)
+            )
     {% endif %}
 
 ),

@@ -21,12 +21,14 @@ with
 
 versi as (
 
-    select * from {{ ref('snp_aduan') }}
+    select snapshot_aduan.* from {{ ref('snp_aduan') }} as snapshot_aduan
     {% if is_incremental() %}
-        where nomor_aduan in (
-            select nomor_aduan from {{ ref('snp_aduan') }}
-            where dbt_updated_at > (select coalesce(max(_versi_dimuat), '-infinity') from {{ this }})
-        )
+        where snapshot_aduan.nomor_aduan in (
+                select baru.nomor_aduan from {{ ref('snp_aduan') }} as baru
+                where
+                    baru.dbt_updated_at
+                    > (select coalesce(max(sudah._versi_dimuat), '-infinity') from {{ this }} as sudah)
+            )
     {% endif %}
 
 ),
@@ -53,8 +55,8 @@ monoton as (
 
     select
         berurut.*,
-        max(mulai_dilaporkan) over (
-            partition by nomor_aduan order by urutan rows between unbounded preceding and current row
+        max(berurut.mulai_dilaporkan) over (
+            partition by berurut.nomor_aduan order by berurut.urutan rows between unbounded preceding and current row
         ) as mulai
     from berurut
 
@@ -64,8 +66,8 @@ bertetangga as (
 
     select
         monoton.*,
-        lag(kode_opd) over (partition by nomor_aduan order by urutan) as kode_opd_sebelumnya,
-        lead(mulai) over (partition by nomor_aduan order by urutan) as selesai
+        lag(monoton.kode_opd) over (partition by monoton.nomor_aduan order by monoton.urutan) as kode_opd_sebelumnya,
+        lead(monoton.mulai) over (partition by monoton.nomor_aduan order by monoton.urutan) as selesai
     from monoton
 
 ),

@@ -22,7 +22,7 @@ final as (
         status,
         uptime_persen,
         durasi_offline_menit,
-        status = 'online' as online,
+        status = 'online' as kamera_online,
         _batch_id,
         _loaded_at
     from cctv

@@ -34,8 +34,9 @@ monoton as (
     -- stages in the order the exports brought them; a back-dated stage time never moves a stage earlier
     select
         berurut.*,
-        max(mulai_dilaporkan) over (
-            partition by nomor_permohonan order by urutan rows between unbounded preceding and current row
+        max(berurut.mulai_dilaporkan) over (
+            partition by berurut.nomor_permohonan
+            order by berurut.urutan rows between unbounded preceding and current row
         ) as mulai
     from berurut
 
@@ -46,8 +47,8 @@ bertahap as (
     select
         monoton.*,
         coalesce(
-            lead(mulai) over (partition by nomor_permohonan order by urutan),
-            case when tahap not in ('terbit', 'ditolak', 'dicabut') then {{ as_of() }} end
+            lead(monoton.mulai) over (partition by monoton.nomor_permohonan order by monoton.urutan),
+            case when monoton.tahap not in ('terbit', 'ditolak', 'dicabut') then {{ as_of() }} end
         ) as selesai
     from monoton
 

@@ -80,13 +80,13 @@ final as (
     from jadwal_kota
     left join kiriman
         on jadwal_kota.pengirim = kiriman.pengirim
-        and jadwal_kota.dataset = kiriman.dataset
+            and jadwal_kota.dataset = kiriman.dataset
     left join opd
         on jadwal_kota.jenis_pengirim = 'opd'
-        and jadwal_kota.pengirim = opd.kode_opd
+            and jadwal_kota.pengirim = opd.kode_opd
     left join kelurahan
         on jadwal_kota.jenis_pengirim = 'kelurahan'
-        and jadwal_kota.pengirim = kelurahan.kode_kelurahan
+            and jadwal_kota.pengirim = kelurahan.kode_kelurahan
 
 )
 

@@ -38,7 +38,7 @@ semua_periode as (
 
 ),
 
-target as (
+sasaran as (
 
     select * from {{ ref('target_kinerja') }}
 
@@ -88,7 +88,7 @@ periode as (
         where
             semua_periode.periode_berjalan
             or md5(concat_ws('|', semua_periode.jendela, semua_periode.periode_mulai))
-            = any(coalesce(sebelumnya.periode_berjalan_dulu, array[]::text[]))
+            = any(coalesce(sebelumnya.periode_berjalan_dulu, cast(array[] as text[])))
             or semua_periode.periode_selesai > (select baru.tanggal_awal from baru)
     {% endif %}
 
@@ -111,19 +111,24 @@ diukur_semua as (
     -- it falls in; the (small) result is matched to the periods being computed afterwards
     select
         jendela.jendela,
-        cast(date_trunc(jendela.satuan, pengukuran.tanggal) as date) as periode_mulai,
+        cast((date_trunc(jendela.satuan, pengukuran.tanggal)) as date) as periode_mulai,
         pengukuran.layanan,
         pengukuran.metrik,
         pengukuran.kode_opd,
         count(*) as jumlah_item,
         avg(pengukuran.nilai) as rata_rata,
         percentile_cont(0.5) within group (order by pengukuran.nilai)
-            filter (where pengukuran.metrik <> 'tepat_waktu') as median,
+        filter (where pengukuran.metrik <> 'tepat_waktu') as median,
         percentile_cont(0.5) within group (order by pengukuran.target_item)
-            filter (where pengukuran.target_item is not null) as median_target_item
+        filter (where pengukuran.target_item is not null) as median_target_item
     from pengukuran
     inner join jendela on pengukuran.tanggal >= jendela.awal
-    group by 1, 2, 3, 4, 5
+    group by
+        jendela.jendela,
+        cast(date_trunc(jendela.satuan, pengukuran.tanggal) as date),
+        pengukuran.layanan,
+        pengukuran.metrik,
+        pengukuran.kode_opd
 
 ),
 
@@ -164,7 +169,7 @@ nilai_tunggakan as (
         tunggakan.jumlah_terbuka as jumlah_item,
         case
             when tunggakan.jumlah_terbuka > 0
-                then cast(tunggakan.jumlah_terlambat as numeric) / tunggakan.jumlah_terbuka
+                then cast((tunggakan.jumlah_terlambat) as numeric) / tunggakan.jumlah_terbuka
             else 0
         end as nilai,
         cast(null as double precision) as median_target_item
@@ -185,7 +190,9 @@ final as (
 
     select
         md5(
-            concat_ws('|', gabungan.kode_opd, gabungan.jendela, gabungan.periode_mulai, gabungan.layanan, gabungan.metrik)
+            concat_ws(
+                '|', gabungan.kode_opd, gabungan.jendela, gabungan.periode_mulai, gabungan.layanan, gabungan.metrik
+            )
         ) as kunci,
         md5(concat_ws('|', gabungan.jendela, gabungan.periode_mulai)) as kunci_periode,
         gabungan.kode_opd,
@@ -195,17 +202,19 @@ final as (
         periode.periode_berjalan,
         gabungan.layanan,
         gabungan.metrik,
-        target.nama_metrik,
-        target.satuan,
-        target.arah,
+        sasaran.nama_metrik,
+        sasaran.satuan,
+        sasaran.arah,
         gabungan.jumlah_item,
-        cast(round(cast(gabungan.nilai as numeric), 4) as double precision) as nilai,
-        cast(round(cast(coalesce(target.target, gabungan.median_target_item) as numeric), 4) as double precision)
-            as target,
+        cast((round(cast((gabungan.nilai) as numeric), 4)) as double precision) as nilai,
+        cast((round(cast((coalesce(sasaran.target, gabungan.median_target_item)) as numeric), 4)) as double precision)
+            as nilai_target,
         cast(
             round(
                 cast(
-                    {{ skor_cityscore('gabungan.nilai', 'coalesce(target.target, gabungan.median_target_item)', 'target.arah') }}
+                    {{ skor_cityscore(
+                        'gabungan.nilai', 'coalesce(sasaran.target, gabungan.median_target_item)', 'sasaran.arah'
+                    ) }}
                     as numeric
                 ),
                 4
@@ -217,10 +226,10 @@ final as (
         on
             gabungan.jendela = periode.jendela
             and gabungan.periode_mulai = periode.periode_mulai
-    inner join target
+    inner join sasaran
         on
-            gabungan.layanan = target.layanan
-            and gabungan.metrik = target.metrik
+            gabungan.layanan = sasaran.layanan
+            and gabungan.metrik = sasaran.metrik
 
 )
 

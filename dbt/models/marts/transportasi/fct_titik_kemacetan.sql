@@ -45,13 +45,17 @@ porsi as (
 
     select
         per_titik.*,
-        cast(pengamatan_padat as double precision) / jumlah_pengamatan as porsi_padat,
-        cast(pengamatan_macet as double precision) / jumlah_pengamatan as porsi_macet,
-        cast(pengamatan_macet_total as double precision) / jumlah_pengamatan as porsi_macet_total,
-        cast(pengamatan_macet + pengamatan_macet_total as double precision)
-        / jumlah_pengamatan as porsi_macet_ke_atas,
-        cast(pengamatan_padat + pengamatan_macet + pengamatan_macet_total as double precision)
-        / jumlah_pengamatan as porsi_padat_ke_atas
+        cast(per_titik.pengamatan_padat as double precision) / per_titik.jumlah_pengamatan as porsi_padat,
+        cast(per_titik.pengamatan_macet as double precision) / per_titik.jumlah_pengamatan as porsi_macet,
+        cast(per_titik.pengamatan_macet_total as double precision) / per_titik.jumlah_pengamatan as porsi_macet_total,
+        cast(per_titik.pengamatan_macet + per_titik.pengamatan_macet_total as double precision)
+        / per_titik.jumlah_pengamatan as porsi_macet_ke_atas,
+        cast(
+            per_titik.pengamatan_padat
+            + per_titik.pengamatan_macet
+            + per_titik.pengamatan_macet_total as double precision
+        )
+        / per_titik.jumlah_pengamatan as porsi_padat_ke_atas
     from per_titik
 
 ),
@@ -85,7 +89,7 @@ final as (
                 porsi.porsi_macet_ke_atas desc,
                 porsi.porsi_padat_ke_atas desc,
                 porsi.rata_kecepatan_kmh asc nulls last,
-                porsi.id_titik
+                porsi.id_titik asc
         ) as peringkat,
         porsi.pengamatan_pertama,
         porsi.pengamatan_terakhir,
@@ -95,7 +99,7 @@ final as (
     from porsi
     inner join jendela as terbaru
         on porsi.id_titik = terbaru.id_titik
-        and terbaru.urutan_terbaru = 1
+            and terbaru.urutan_terbaru = 1
 
 )
 

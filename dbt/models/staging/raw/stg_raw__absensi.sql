@@ -17,20 +17,19 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'absensi') }} as newer
-        where
-            newer.tanggal = source.tanggal
-            and newer.kode_opd = source.kode_opd
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'absensi') }} as newer
+            where
+                newer.tanggal = source.tanggal
+                and newer.kode_opd = source.kode_opd
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 
 final as (
 
     select
-        md5(concat_ws('|', tanggal::text, kode_opd::text)) as kunci,
         tanggal,
         kode_opd,
         jumlah_pegawai,
@@ -46,7 +45,8 @@ final as (
         _sender,
         _source_file,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        md5(concat_ws('|', cast(tanggal as text), cast(kode_opd as text))) as kunci
     from latest
 
 )

@@ -17,20 +17,19 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'cctv') }} as newer
-        where
-            newer.kode_kamera = source.kode_kamera
-            and newer.tanggal = source.tanggal
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'cctv') }} as newer
+            where
+                newer.kode_kamera = source.kode_kamera
+                and newer.tanggal = source.tanggal
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 
 final as (
 
     select
-        md5(concat_ws('|', kode_kamera::text, tanggal::text)) as kunci,
         kode_kamera,
         tanggal,
         kode_opd,
@@ -45,7 +44,8 @@ final as (
         _sender,
         _source_file,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        md5(concat_ws('|', cast(kode_kamera as text), cast(tanggal as text))) as kunci
     from latest
 
 )

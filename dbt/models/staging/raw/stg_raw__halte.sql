@@ -17,12 +17,12 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'halte') }} as newer
-        where
-            newer.kode_halte = source.kode_halte
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'halte') }} as newer
+            where
+                newer.kode_halte = source.kode_halte
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 

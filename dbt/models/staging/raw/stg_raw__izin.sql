@@ -18,12 +18,12 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'izin') }} as newer
-        where
-            newer.nomor_permohonan = source.nomor_permohonan
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'izin') }} as newer
+            where
+                newer.nomor_permohonan = source.nomor_permohonan
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 

@@ -17,12 +17,12 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'kecelakaan') }} as newer
-        where
-            newer.nomor_kejadian = source.nomor_kejadian
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'kecelakaan') }} as newer
+            where
+                newer.nomor_kejadian = source.nomor_kejadian
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 

@@ -17,20 +17,19 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'kemacetan') }} as newer
-        where
-            newer.id_titik = source.id_titik
-            and newer.waktu_pengamatan = source.waktu_pengamatan
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'kemacetan') }} as newer
+            where
+                newer.id_titik = source.id_titik
+                and newer.waktu_pengamatan = source.waktu_pengamatan
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 
 final as (
 
     select
-        md5(concat_ws('|', id_titik::text, waktu_pengamatan::text)) as kunci,
         id_titik,
         waktu_pengamatan,
         kode_opd,
@@ -46,7 +45,8 @@ final as (
         _sender,
         _source_file,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        md5(concat_ws('|', cast(id_titik as text), cast(waktu_pengamatan as text))) as kunci
     from latest
 
 )

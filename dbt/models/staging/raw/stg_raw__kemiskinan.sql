@@ -17,20 +17,19 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'kemiskinan') }} as newer
-        where
-            newer.periode = source.periode
-            and newer.kode_kelurahan = source.kode_kelurahan
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'kemiskinan') }} as newer
+            where
+                newer.periode = source.periode
+                and newer.kode_kelurahan = source.kode_kelurahan
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 
 final as (
 
     select
-        md5(concat_ws('|', periode::text, kode_kelurahan::text)) as kunci,
         periode,
         kode_kelurahan,
         jumlah_penduduk,
@@ -45,7 +44,8 @@ final as (
         _sender,
         _source_file,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        md5(concat_ws('|', cast(periode as text), cast(kode_kelurahan as text))) as kunci
     from latest
 
 )

@@ -17,12 +17,12 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'ritase_bus') }} as newer
-        where
-            newer.id_perjalanan = source.id_perjalanan
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'ritase_bus') }} as newer
+            where
+                newer.id_perjalanan = source.id_perjalanan
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 

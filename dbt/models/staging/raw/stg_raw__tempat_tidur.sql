@@ -17,21 +17,20 @@ latest as (
     select source.*
     from source
     where not exists (
-        select 1
-        from {{ source('raw', 'tempat_tidur') }} as newer
-        where
-            newer.waktu_laporan = source.waktu_laporan
-            and newer.kode_rs = source.kode_rs
-            and newer.kelas = source.kelas
-            and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
-    )
+            select 1
+            from {{ source('raw', 'tempat_tidur') }} as newer
+            where
+                newer.waktu_laporan = source.waktu_laporan
+                and newer.kode_rs = source.kode_rs
+                and newer.kelas = source.kelas
+                and (newer._loaded_at, newer._row_number) > (source._loaded_at, source._row_number)
+        )
 
 ),
 
 final as (
 
     select
-        md5(concat_ws('|', waktu_laporan::text, kode_rs::text, kelas::text)) as kunci,
         waktu_laporan,
         kode_rs,
         kelas,
@@ -44,7 +43,8 @@ final as (
         _sender,
         _source_file,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        md5(concat_ws('|', cast(waktu_laporan as text), cast(kode_rs as text), cast(kelas as text))) as kunci
     from latest
 
 )
