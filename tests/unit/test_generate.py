@@ -18,7 +18,8 @@ DATASETS = sorted(p.name.removesuffix(".odcs.yaml") for p in (ROOT / "schemas").
 def test_check_passes_on_the_repository() -> None:
     res = muara("contracts", "generate", "--check")
     assert res.returncode == 0, res.stdout + res.stderr
-    assert f"ok: {2 * len(DATASETS) + 3} generated files match" in res.stdout
+    # per dataset: GX suite, raw DDL, staging view; plus sources, staging docs, schedule, datasets.py
+    assert f"ok: {3 * len(DATASETS) + 4} generated files match" in res.stdout
 
 
 def test_check_fails_after_a_contract_is_edited_and_generate_repairs_it(project_copy: Path) -> None:
@@ -153,7 +154,20 @@ def test_dbt_parses_the_generated_sources(tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stdout + res.stderr
     listed = {line.strip() for line in res.stdout.splitlines() if line.strip().startswith("source:")}
-    assert listed == {f"source:muara.raw.{d}" for d in DATASETS}
+    # the generated raw sources, and the ingest ledger (hand-written: it does not depend on a contract)
+    assert listed == {f"source:muara.raw.{d}" for d in DATASETS} | {"source:muara.muara.ingest_batch"}
+
+
+def test_staging_views_drop_personal_data_and_keep_the_latest_version() -> None:
+    from muara.contract import load_all
+
+    for name, c in load_all().items():
+        sql = (ROOT / "dbt" / "models" / "staging" / "raw" / f"stg_raw__{name}.sql").read_text()
+        select = sql[sql.index("final as (") :]
+        for col in c.columns:
+            assert (f"        {col.name}," in select) == (col.pii is None), (name, col.name)
+        for key in c.primary_key:
+            assert f"newer.{key} = source.{key}" in sql
 
 
 def test_schedule_lists_every_sender_of_every_dataset() -> None:
