@@ -52,6 +52,16 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 .PHONY: install
 install: system-deps $(VENV)/.installed ## Install uv if missing and the locked environment into .venv
 
+SUPERSET_VENV := $(CURDIR)/superset/.venv
+
+# Superset's own locked environment: its pins (SQLAlchemy < 2, pandas < 2.2) clash with Airflow's
+$(SUPERSET_VENV)/.installed: superset/pyproject.toml superset/uv.lock | $(UV)
+	env -u VIRTUAL_ENV UV_PROJECT_ENVIRONMENT=$(SUPERSET_VENV) $(UV) sync --frozen --project superset --python $(PYTHON)
+	touch $@
+
+.PHONY: superset-install
+superset-install: $(SUPERSET_VENV)/.installed ## Install Superset's own locked environment into superset/.venv
+
 .PHONY: db
 db: install ## Start the embedded Postgres (or check MUARA_DATABASE_URL) and apply the raw DDL
 	$(MUARA) db start
