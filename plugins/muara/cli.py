@@ -411,6 +411,47 @@ def demo_data(
     )
 
 
+# ------------------------------------------------------------------------------------------------ superset
+superset_app = typer.Typer(
+    help="Superset (its own environment in superset/.venv): start, stop, status.", no_args_is_help=True
+)
+app.add_typer(superset_app, name="superset")
+
+
+@superset_app.command("up")
+def superset_up() -> None:
+    """Prepare Superset (database, migrations, admin, roles) and start it on 127.0.0.1:8088; safe to repeat."""
+    from muara import superset
+
+    started = time.monotonic()
+    try:
+        st = superset.up(say=typer.echo)
+    except superset.SupersetError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"Superset answers at {st.url} (user {st.user}; `muara superset status` shows the password)")
+    typer.echo(f"ready in {time.monotonic() - started:.1f} s")
+
+
+@superset_app.command("stop")
+def superset_stop() -> None:
+    """Stop the Superset server started by `muara superset up`."""
+    from muara import superset
+
+    typer.echo("stopped" if superset.stop() else "not running")
+
+
+@superset_app.command("status")
+def superset_status() -> None:
+    """Print URL, admin user and password, and whether Superset answers. Exit 1 when it does not."""
+    from muara import superset
+
+    st = superset.status()
+    for line in st.lines():
+        typer.echo(line)
+    if not st.answers:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
 

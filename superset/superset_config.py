@@ -1,0 +1,113 @@
+"""Superset's configuration for Muara (read through ``SUPERSET_CONFIG_PATH``; ``muara superset up`` sets it).
+
+Everything secret or machine-specific comes from the environment, so this file holds no password and no key:
+
+- ``SUPERSET_SECRET_KEY`` (required): signs sessions and encrypts the database passwords Superset stores.
+  ``muara superset up`` generates one into ``data/secrets/superset.key`` (0600) unless it is set.
+- ``SUPERSET_DATABASE_URI`` (required): Superset's metadata database, the ``superset`` database on Muara's
+  Postgres (``muara superset up`` passes it; never SQLite, which the default would silently create).
+- ``SUPERSET_HOME``: where Superset writes its own files (``data/superset``).
+
+Checked against apache-superset 6.1.0 (superset/config.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import timedelta
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise RuntimeError(f"{name} is not set: start Superset with `muara superset up`, which sets it")
+    return value
+
+
+SECRET_KEY = _required("SUPERSET_SECRET_KEY")
+SQLALCHEMY_DATABASE_URI = _required("SUPERSET_DATABASE_URI")
+# a small pool: one web server with a few workers on a machine shared with Postgres, Airflow and dbt;
+# pre-ping so a restarted embedded Postgres costs one retry, not a failed page
+SQLALCHEMY_ENGINE_OPTIONS = {
+    "pool_size": 5,
+    "max_overflow": 5,
+    "pool_timeout": 30,
+    "pool_recycle": 1800,
+    "pool_pre_ping": True,
+}
+
+# Embedded dashboards are off (EMBEDDED_SUPERSET), but the guest-token secret must never be the public default
+GUEST_TOKEN_JWT_SECRET = hashlib.sha256(f"guest-token:{SECRET_KEY}".encode()).hexdigest()
+
+# ------------------------------------------------------------------------------------------------ language
+# Superset 6.1 ships no Indonesian translation (superset/translations has no "id"), and its LANGUAGES default
+# is {} (i18n off): BABEL_DEFAULT_LOCALE = "id" would only fall back to English. Muara's dashboards carry their
+# Indonesian titles and labels themselves; numbers and dates follow Indonesian conventions here.
+BABEL_DEFAULT_LOCALE = "en"
+LANGUAGES: dict[str, dict[str, str]] = {}
+D3_FORMAT = {
+    "decimal": ",",
+    "thousands": ".",
+    "grouping": [3],
+    "currency": ["Rp", ""],
+}
+D3_TIME_FORMAT = {
+    "dateTime": "%A, %e %B %Y %H.%M.%S",
+    "date": "%d/%m/%Y",
+    "time": "%H.%M.%S",
+    "periods": ["AM", "PM"],
+    "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+    "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+    "months": [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ],
+    "shortMonths": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+}
+CURRENCIES = ["IDR", "USD"]
+
+# ------------------------------------------------------------------------------------------- feature flags
+# Row-level security needs no flag in 6.1 (it is always on: Settings > Row Level Security and
+# /api/v1/rowlevelsecurity/). Native dashboard filters need none either. DASHBOARD_RBAC lets a dashboard be
+# granted to roles, so an OPD head's role sees only the OPD's own dashboards (with the datasets they use).
+FEATURE_FLAGS = {
+    "DASHBOARD_RBAC": True,
+    "EMBEDDED_SUPERSET": False,
+    "ENABLE_TEMPLATE_PROCESSING": False,  # no Jinja in SQL: leadership dashboards need none
+    "ALERT_REPORTS": False,  # needs Celery + a browser, which the local stack does not run
+}
+
+# ------------------------------------------------------------------------------------------------ security
+WTF_CSRF_ENABLED = True
+WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("SUPERSET_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+# the Muara stack serves over plain HTTP on 127.0.0.1; a reverse proxy in production sets the headers
+TALISMAN_ENABLED = True
+PREVENT_UNSAFE_DB_CONNECTIONS = True  # no sqlite:// or file paths as "databases"
+AUTH_RATE_LIMITED = True
+
+# ------------------------------------------------------------------------------------------------- queries
+# A dashboard chart never needs more than 10,000 rows (overdue list, map by kelurahan); SQL Lab gets more.
+ROW_LIMIT = 10_000
+SAMPLES_ROW_LIMIT = 1_000
+SQL_MAX_ROW = 100_000
+SUPERSET_WEBSERVER_TIMEOUT = int(timedelta(minutes=2).total_seconds())
+SQLLAB_TIMEOUT = int(timedelta(minutes=2).total_seconds())
+
+# ---------------------------------------------------------------------------------------------- no extras
+# No examples: `muara superset up` never runs `superset load-examples`, so the examples database Superset's
+# default names (SQLite under SUPERSET_HOME) is never created.
