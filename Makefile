@@ -91,7 +91,7 @@ dbt-manifest: install ## Write dbt/target/manifest.json (dbt parse, no database)
 	$(BIN)/python -c 'from muara import warehouse; print(f"wrote {warehouse.write_manifest()}")'
 
 .PHONY: demo
-demo: contracts airflow-db demo-data dbt-manifest ## Set up everything and run the main job (ingest DAG, then warehouse DAG) on the demo exports
+demo: contracts airflow-db demo-data dbt-manifest superset-install ## Set up everything and run the main job (ingest DAG, then warehouse DAG) on the demo exports
 	@echo "running the ingest DAG over $(DEMO_INBOX) (airflow dags test ingest) ..."
 	$(BIN)/airflow dags test ingest > $(AIRFLOW_HOME)/demo-ingest.log 2>&1 || { tail -40 $(AIRFLOW_HOME)/demo-ingest.log; exit 1; }
 	@echo
@@ -118,7 +118,7 @@ warehouse: db dbt-manifest ## Build the dbt warehouse now (muara warehouse build
 	$(MUARA) warehouse build
 
 .PHONY: test
-test: contracts dbt-manifest ## Run the whole test suite (real Postgres, GX, dbt, Airflow, datacontract-cli)
+test: contracts dbt-manifest superset-install ## Run the whole test suite (real Postgres, GX, dbt, Airflow, datacontract-cli, Superset)
 	# the tests start their own Postgres (data/postgres-test) and migrate Airflow's database on it
 	$(BIN)/pytest
 
