@@ -35,11 +35,16 @@ help: ## Show the targets (this list)
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: system-deps
-system-deps: ## Install the system packages Muara needs (psql client) with apt-get
-	@if ! command -v psql >/dev/null; then
+system-deps: ## Install the system packages Muara needs (psql client, docker-compose to check the compose file) with apt-get
+	@if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	if ! command -v psql >/dev/null; then
 	  echo "installing postgresql-client (psql) with apt-get"
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
+	fi
+	# Debian's docker-compose (1.29) validates docker-compose.yml (`docker-compose config -q`) without a Docker engine
+	if ! command -v docker-compose >/dev/null; then
+	  echo "installing docker-compose with apt-get"
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose
 	fi
 
 $(UV):
