@@ -1,0 +1,39 @@
+# The Airflow image of the production stack (docker-compose.yml): Airflow, GX, dbt, Cosmos and the muara
+# package from the same uv.lock as `make install`, so production runs what the tests ran.
+# The tag must equal the apache-airflow pin in pyproject.toml (tests/integration/test_compose.py checks it).
+FROM apache/airflow:3.3.2-python3.11
+
+# uv at the version the Makefile installs (UV_VERSION)
+COPY --from=ghcr.io/astral-sh/uv:0.13.8 /uv /uvx /usr/local/bin/
+
+USER root
+# The data folders exist in the image, owned by airflow, so the named volumes mounted on them start with
+# the right owner (Docker copies a fresh volume's ownership from the image).
+RUN mkdir -p /opt/muara/data/inbox /opt/muara/data/archive /opt/muara/data/reports \
+    && chown -R airflow:0 /opt/muara
+USER airflow
+WORKDIR /opt/muara
+
+ENV UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PROJECT_ENVIRONMENT=/opt/muara/.venv
+
+# 1. the locked dependencies (a layer that changes only when the lock does)
+COPY --chown=airflow:0 pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project --python python3.11
+# 2. the project itself, editable: the venv points at /opt/muara/plugins, which docker-compose.yml mounts
+#    read-only over this copy, so the running code is the checkout's
+COPY --chown=airflow:0 plugins/ plugins/
+RUN uv sync --frozen --no-dev --python python3.11
+# 3. what production needs on top of the local stack (LocalExecutor, simple auth manager): the Celery
+#    executor and FAB auth manager providers, constrained to the lock so no locked version moves.
+#    TODO: move these into pyproject.toml (a `production` extra) so uv.lock pins their dependencies too.
+RUN uv export --frozen --no-dev --no-hashes --no-emit-project -o /tmp/locked.txt \
+    && uv pip install --python /opt/muara/.venv/bin/python --constraint /tmp/locked.txt \
+        "apache-airflow-providers-celery==3.26.0" \
+        "apache-airflow-providers-fab==3.10.2" \
+    && rm /tmp/locked.txt
+
+ENV PATH="/opt/muara/.venv/bin:${PATH}" \
+    VIRTUAL_ENV=/opt/muara/.venv
