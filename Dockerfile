@@ -19,21 +19,14 @@ ENV UV_PYTHON_DOWNLOADS=never \
     UV_LINK_MODE=copy \
     UV_PROJECT_ENVIRONMENT=/opt/muara/.venv
 
-# 1. the locked dependencies (a layer that changes only when the lock does)
+# 1. the locked dependencies with the `production` extra (Celery executor + Redis, FAB auth manager), a
+#    layer that changes only when the lock does
 COPY --chown=airflow:0 pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project --python python3.11
+RUN uv sync --frozen --no-dev --extra production --no-install-project --python python3.11
 # 2. the project itself, editable: the venv points at /opt/muara/plugins, which docker-compose.yml mounts
 #    read-only over this copy, so the running code is the checkout's
 COPY --chown=airflow:0 plugins/ plugins/
-RUN uv sync --frozen --no-dev --python python3.11
-# 3. what production needs on top of the local stack (LocalExecutor, simple auth manager): the Celery
-#    executor and FAB auth manager providers, constrained to the lock so no locked version moves.
-#    TODO: move these into pyproject.toml (a `production` extra) so uv.lock pins their dependencies too.
-RUN uv export --frozen --no-dev --no-hashes --no-emit-project -o /tmp/locked.txt \
-    && uv pip install --python /opt/muara/.venv/bin/python --constraint /tmp/locked.txt \
-        "apache-airflow-providers-celery==3.26.0" \
-        "apache-airflow-providers-fab==3.10.2" \
-    && rm /tmp/locked.txt
+RUN uv sync --frozen --no-dev --extra production --python python3.11
 
 ENV PATH="/opt/muara/.venv/bin:${PATH}" \
     VIRTUAL_ENV=/opt/muara/.venv
