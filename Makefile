@@ -143,8 +143,8 @@ bench-warehouse: db ## Benchmark a full warehouse build against an incremental o
 	$(MUARA) bench warehouse --rows $${ROWS:-1000000}
 
 .PHONY: stop
-stop: ## Stop the embedded Postgres
-	@if [ -x $(MUARA) ]; then $(MUARA) db stop; fi
+stop: ## Stop Superset and the embedded Postgres
+	@if [ -x $(MUARA) ]; then $(MUARA) superset stop; $(MUARA) db stop; fi
 
 .PHONY: clean
 clean: stop ## Remove runtime data (data/, .airflow/) but keep .venv
