@@ -67,6 +67,11 @@ $(SUPERSET_VENV)/.installed: superset/pyproject.toml superset/uv.lock | $(UV)
 .PHONY: superset-install
 superset-install: $(SUPERSET_VENV)/.installed ## Install Superset's own locked environment into superset/.venv
 
+.PHONY: superset
+superset: install superset-install ## Start Superset (muara superset up) and import Muara's dashboards with its read-only role (muara superset provision)
+	$(MUARA) superset up
+	$(MUARA) superset provision
+
 .PHONY: db
 db: install ## Start the embedded Postgres (or check MUARA_DATABASE_URL) and apply the raw DDL
 	$(MUARA) db start
@@ -116,7 +121,7 @@ demo: contracts airflow-db demo-data dbt-manifest superset-install ## Set up eve
 	  -c "select peringkat, singkatan as opd, skor, skor_aduan, skor_izin, skor_darurat from marts.fct_skor_opd \
 	  where jendela = 'bulanan' and periode_berjalan order by peringkat, opd limit 10"
 	@echo "  warehouse: marts.* built and tested (Airflow log: $(AIRFLOW_HOME)/demo-warehouse.log)"
-	@echo "The dashboards (Superset) are not built yet (issue 5)."
+	@echo "The dashboards: make superset (Ruang Komando and Kinerja OPD on http://127.0.0.1:8088)"
 
 .PHONY: warehouse
 warehouse: db dbt-manifest ## Build the dbt warehouse now (muara warehouse build: seeds, snapshots, models, tests)

@@ -413,7 +413,8 @@ def demo_data(
 
 # ------------------------------------------------------------------------------------------------ superset
 superset_app = typer.Typer(
-    help="Superset (its own environment in superset/.venv): start, stop, status.", no_args_is_help=True
+    help="Superset (its own environment in superset/.venv): start, provision dashboards, stop, status.",
+    no_args_is_help=True,
 )
 app.add_typer(superset_app, name="superset")
 
@@ -430,6 +431,21 @@ def superset_up() -> None:
         raise _fail(str(exc)) from exc
     typer.echo(f"Superset answers at {st.url} (user {st.user}; `muara superset status` shows the password)")
     typer.echo(f"ready in {time.monotonic() - started:.1f} s")
+
+
+@superset_app.command("provision")
+def superset_provision() -> None:
+    """Create the read-only role muara_superset and import the dashboards (superset/dashboards/); safe to repeat."""
+    from muara import superset
+
+    started = time.monotonic()
+    try:
+        done = superset.provision(say=typer.echo)
+    except superset.SupersetError as exc:
+        raise _fail(str(exc)) from exc
+    for slug, link in done.dashboards.items():
+        typer.echo(f"dashboard {slug}: {link}")
+    typer.echo(f"provisioned in {time.monotonic() - started:.1f} s")
 
 
 @superset_app.command("stop")

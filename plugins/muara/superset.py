@@ -403,3 +403,257 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+# --------------------------------------------------------------------------------------------- provision
+# `muara superset provision`: a read-only login role for Superset on Muara's warehouse, and the dashboards
+# bundle (superset/dashboards/, written by superset/build_bundle.py) imported through Superset's REST API.
+READER_ROLE = "muara_superset"
+READER_SCHEMA = "marts"  # the only schema Superset may read: no raw, staging, quarantine or muara
+DATABASE_FILE = "databases/muara_gudang.yaml"
+BUNDLE_ROOT = "muara_dashboards"  # the folder inside the zip Superset expects; it strips it from the paths
+PASSWORD_MASK = "XXXXXXXXXX"  # Superset's mask for a password kept out of a bundle
+DASHBOARD_SLUGS = ("ruang-komando", "kinerja-opd")
+
+
+def bundle_dir() -> Path:
+    return project_dir() / "dashboards"
+
+
+def reader_password_file() -> Path:
+    return secrets_dir() / "superset-db.password"
+
+
+def reader_password() -> str:
+    return _secret_file(reader_password_file(), 24)
+
+
+def ensure_reader_role() -> str:
+    """Create (or re-align) ``muara_superset``: it logs in with the password in ``secrets/superset-db.password``
+    and may only read ``marts``, including the tables dbt creates later (default privileges for the role dbt
+    runs as, the connecting superuser). Safe to repeat: the password and the grants are set every time.
+    Returns the password."""
+    import psycopg
+    from psycopg import sql
+
+    password = reader_password()
+    role = sql.Identifier(READER_ROLE)
+    schema = sql.Identifier(READER_SCHEMA)
+    try:
+        with psycopg.connect(db.url(), autocommit=True) as conn:
+            row = conn.execute("select current_user").fetchone()
+            owner = sql.Identifier(str(row[0]) if row else "postgres")
+            exists = conn.execute("select 1 from pg_roles where rolname = %s", (READER_ROLE,)).fetchone()
+            verb = "alter" if exists else "create"
+            conn.execute(
+                sql.SQL(
+                    "{} role {} with login nosuperuser nocreatedb nocreaterole noinherit noreplication password {}"
+                ).format(sql.SQL(verb), role, sql.Literal(password))
+            )
+            # the warehouse DAG creates marts on its first run; creating it first lets the default privileges
+            # below cover the tables dbt writes into it (dbt's `create schema if not exists` then does nothing)
+            conn.execute(sql.SQL("create schema if not exists {}").format(schema))
+            conn.execute(sql.SQL("revoke create on schema public from {}").format(role))
+            conn.execute(sql.SQL("grant usage on schema {} to {}").format(schema, role))
+            conn.execute(sql.SQL("grant select on all tables in schema {} to {}").format(schema, role))
+            conn.execute(
+                sql.SQL("alter default privileges for role {} in schema {} grant select on tables to {}").format(
+                    owner, schema, role
+                )
+            )
+            # belt and braces: even a grant given by mistake later cannot let Superset write
+            conn.execute(sql.SQL("alter role {} set default_transaction_read_only = on").format(role))
+    except psycopg.Error as exc:
+        raise SupersetError(f"cannot prepare role {READER_ROLE} on {db.redact(db.url())}: {exc}") from exc
+    return password
+
+
+def reader_uri(password: str | None = None) -> str:
+    """The warehouse as Superset's SQLAlchemy 1.4 sees it (psycopg2), as ``muara_superset``; the password is
+    Superset's mask unless given."""
+    from urllib.parse import quote, urlsplit
+
+    parts = urlsplit(db.url())
+    secret = quote(password, safe="") if password is not None else PASSWORD_MASK
+    host = parts.hostname or "127.0.0.1"
+    port = parts.port or 5432
+    database = parts.path.lstrip("/") or "muara"
+    return f"postgresql+psycopg2://{READER_ROLE}:{secret}@{host}:{port}/{database}"
+
+
+def bundle_files(kinds: tuple[str, ...] = ("databases", "datasets", "charts", "dashboards")) -> dict[str, str]:
+    """The bundle's YAML by path (``databases/muara_gudang.yaml``, ...), the database's URI filled in for this
+    server (host, port, database; the password stays masked), and a ``metadata.yaml`` naming what is imported."""
+    import yaml
+
+    root = bundle_dir()
+    if not (root / "metadata.yaml").exists():
+        raise SupersetError(f"{root} has no bundle: run `python superset/build_bundle.py`")
+    from urllib.parse import urlsplit
+
+    target = urlsplit(reader_uri())
+    out: dict[str, str] = {}
+    for path in sorted(root.rglob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] not in kinds:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if rel == DATABASE_FILE:
+            text = (
+                text.replace("__MUARA_HOST__", target.hostname or "127.0.0.1")
+                .replace("__MUARA_PORT__", str(target.port or 5432))
+                .replace("__MUARA_DB__", target.path.lstrip("/"))
+            )
+        out[rel] = text
+    metadata = yaml.safe_load((root / "metadata.yaml").read_text(encoding="utf-8"))
+    metadata["type"] = {"dashboards": "Dashboard", "charts": "Slice", "datasets": "SqlaTable"}[kinds[-1]]
+    out["metadata.yaml"] = yaml.safe_dump(metadata, sort_keys=False)
+    return out
+
+
+def bundle_zip(files: dict[str, str]) -> bytes:
+    """Zip the bundle in memory, under the one top folder Superset's importer expects."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for rel, text in sorted(files.items()):
+            zf.writestr(f"{BUNDLE_ROOT}/{rel}", text)
+    return buf.getvalue()
+
+
+class Api:
+    """Superset's REST API as the admin: a JWT for the calls, and the session cookie + CSRF token that its
+    form posts (the imports) also need."""
+
+    def __init__(self, base: str, user: str, password: str) -> None:
+        import http.cookiejar
+
+        self.base = base.rstrip("/")
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        token = self.call(
+            "POST",
+            "/api/v1/security/login",
+            {"username": user, "password": password, "provider": "db", "refresh": True},
+        )
+        self.headers = {"Authorization": f"Bearer {token['access_token']}", "Referer": self.base}
+        self.headers["X-CSRFToken"] = str(self.call("GET", "/api/v1/security/csrf_token/")["result"])
+
+    def call(
+        self, method: str, path: str, body: object = None, *, raw: bytes | None = None, content_type: str = ""
+    ) -> dict[str, object]:
+        import json
+
+        headers = dict(getattr(self, "headers", {}))
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        elif content_type:
+            headers["Content-Type"] = content_type
+        req = urllib.request.Request(f"{self.base}{path}", data=data, headers=headers, method=method)
+        try:
+            with self.opener.open(req, timeout=300) as resp:
+                payload = resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode(errors="replace")[:2000]
+            raise SupersetError(f"Superset answered {exc.code} to {method} {path}: {detail}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise SupersetError(f"Superset at {self.base} does not answer ({exc}): run `muara superset up`") from exc
+        result = json.loads(payload or b"{}")
+        return result if isinstance(result, dict) else {"result": result}
+
+    def import_bundle(self, kind: str, archive: bytes, passwords: dict[str, str]) -> None:
+        """``POST /api/v1/<kind>/import/`` with ``overwrite=true`` and the database passwords."""
+        import json
+
+        boundary = f"muara{secrets.token_hex(12)}"
+        parts = [
+            (f'name="formData"; filename="{BUNDLE_ROOT}.zip"', "application/zip", archive),
+            ('name="overwrite"', "text/plain", b"true"),
+            ('name="passwords"', "text/plain", json.dumps(passwords).encode()),
+        ]
+        body = b"".join(
+            f"--{boundary}\r\nContent-Disposition: form-data; {disp}\r\nContent-Type: {ctype}\r\n\r\n".encode()
+            + value
+            + b"\r\n"
+            for disp, ctype, value in parts
+        )
+        body += f"--{boundary}--\r\n".encode()
+        self.call("POST", f"/api/v1/{kind}/import/", raw=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+    def find(self, kind: str, col: str, value: str) -> list[dict[str, object]]:
+        from urllib.parse import quote
+
+        q = f"(filters:!((col:{col},opr:eq,value:'{value}')),page_size:100)"
+        result = self.call("GET", f"/api/v1/{kind}/?q={quote(q)}").get("result")
+        return list(result) if isinstance(result, list) else []
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    database_id: int
+    dataset_ids: list[int]
+    dashboards: dict[str, str]  # slug -> URL
+
+
+def provision(say: Callable[[str], object] = print) -> Provisioned:
+    """Give Superset its read-only role and import Muara's dashboards; safe to repeat (stable UUIDs, overwrite).
+
+    The dashboard import never overwrites the database, datasets and charts it brings along, so the datasets and
+    charts are imported first on their own with ``overwrite=true`` (a changed bundle lands on a re-run), then the
+    dashboards. The database's URI in the bundle holds this server's host and port but a masked password (the
+    password travels in ``passwords``); an existing database connection keeps its old URI through an import, so
+    it is set again through ``PUT /api/v1/database/<id>`` every run: a moved port or a new password takes."""
+    import yaml
+
+    _check_installed()
+    if not healthy():
+        raise SupersetError(f"Superset does not answer at {url()}: run `muara superset up` first")
+    password = ensure_reader_role()
+    say(f"role {READER_ROLE}: reads {READER_SCHEMA} only (password in {reader_password_file()})")
+    api = Api(url(), ADMIN_USER, admin_password())
+    passwords = {DATABASE_FILE: password}
+    for kind, kinds in (
+        ("dataset", ("databases", "datasets")),
+        ("chart", ("databases", "datasets", "charts")),
+        ("dashboard", ("databases", "datasets", "charts", "dashboards")),
+    ):
+        api.import_bundle(kind, bundle_zip(bundle_files(kinds)), passwords)
+        say(f"imported the {kind}s of {bundle_dir()} (overwrite)")
+
+    database = yaml.safe_load((bundle_dir() / DATABASE_FILE).read_text(encoding="utf-8"))
+    found = api.find("database", "uuid", str(database["uuid"]))
+    if not found:
+        raise SupersetError(f"the import left no database {database['database_name']!r} in Superset")
+    database_id = int(str(found[0]["id"]))
+    api.call("PUT", f"/api/v1/database/{database_id}", {"sqlalchemy_uri": reader_uri(password)})
+    say(f"database {database['database_name']!r} (id {database_id}): {reader_uri()}")
+
+    dataset_ids: list[int] = []
+    for path in sorted((bundle_dir() / "datasets").rglob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rows = api.find("dataset", "uuid", str(spec["uuid"]))
+        if not rows:
+            raise SupersetError(f"the import left no dataset {spec['table_name']!r} in Superset")
+        dataset_id = int(str(rows[0]["id"]))
+        # columns as the warehouse has them now (the bundle lists those the charts use)
+        try:
+            api.call("PUT", f"/api/v1/dataset/{dataset_id}/refresh")
+        except SupersetError as exc:
+            raise SupersetError(
+                f"dataset {spec['table_name']!r} cannot read the warehouse as {READER_ROLE} ({exc}). Is the "
+                "warehouse built (`make warehouse`)? The log of Superset says more: "
+                f"{log_file()}"
+            ) from exc
+        dataset_ids.append(dataset_id)
+    say(f"datasets refreshed from the warehouse: {len(dataset_ids)}")
+
+    dashboards: dict[str, str] = {}
+    for slug in DASHBOARD_SLUGS:
+        result = api.call("GET", f"/api/v1/dashboard/{slug}").get("result")
+        if not isinstance(result, dict):
+            raise SupersetError(f"the import left no dashboard {slug!r} in Superset")
+        dashboards[slug] = f"{url()}/superset/dashboard/{slug}/"
+    return Provisioned(database_id=database_id, dataset_ids=dataset_ids, dashboards=dashboards)
