@@ -1,0 +1,200 @@
+"""`muara superset provision` end to end: demo exports ingested and the warehouse built for real on the test
+Postgres, a real Superset (its own environment, a temporary data folder and a free port, as in
+test_superset_up.py), then the read-only role and the dashboards bundle imported through Superset's API.
+
+What must hold: both dashboards exist by slug; every chart of every dashboard returns rows through
+`GET /api/v1/chart/{id}/data/` (only charts saved with a query_context do); Superset connects as
+`muara_superset`, which can read marts but not raw; running provision again changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from tests.conftest import ROOT, muara
+
+pytestmark = pytest.mark.integration
+
+SUPERSET_BIN = ROOT / "superset" / ".venv" / "bin" / "superset"
+SLUGS = ("ruang-komando", "kinerja-opd")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Client:
+    """Superset's API as the admin, with a JWT (GET calls need no CSRF token)."""
+
+    def __init__(self, base: str, password: str) -> None:
+        self.base = base
+        body = json.dumps({"username": "admin", "password": password, "provider": "db", "refresh": True})
+        token = self._send("POST", "/api/v1/security/login", body.encode(), {"Content-Type": "application/json"})
+        self.auth = {"Authorization": f"Bearer {token['access_token']}"}
+
+    def _send(self, method: str, path: str, data: bytes | None, headers: dict[str, str]) -> dict:  # type: ignore[type-arg]
+        req = urllib.request.Request(f"{self.base}{path}", data=data, headers=headers, method=method)
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            assert resp.status == 200, (path, resp.status)
+            return dict(json.load(resp))
+
+    def get(self, path: str) -> dict:  # type: ignore[type-arg]
+        return self._send("GET", path, None, self.auth)
+
+
+@pytest.fixture(scope="module")
+def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Empty raw tables, the demo exports ingested, `muara warehouse build` (dbt build) on the test server."""
+    from muara import db, ingest
+    from muara.demo_data import write_demo_data
+
+    work = tmp_path_factory.mktemp("dashboards")
+    with psycopg.connect(db.url(), autocommit=True) as conn:
+        tables = conn.execute(
+            "select format('%I.%I', table_schema, table_name) from information_schema.tables "
+            "where table_schema in ('raw', 'quarantine') and table_type = 'BASE TABLE'"
+        ).fetchall()
+        conn.execute(f"truncate {', '.join(t[0] for t in tables)}, muara.ingest_batch")
+        conn.execute("drop schema if exists snapshots, marts, intermediate, staging, referensi cascade")
+    started = time.monotonic()
+    files = write_demo_data(work / "inbox", rows=1500, seed=11, anchor=date.today() - timedelta(days=1), workers=1)
+    for f in files:
+        ingest.ingest_file(f.path, f.dataset, f.sender, write_report=False)
+    res = muara("warehouse", "build", "--full-refresh")
+    assert res.returncode == 0, res.stdout[-6000:] + res.stderr[-3000:]
+    print(f"demo exports ingested and warehouse built: {time.monotonic() - started:.1f} s")
+    return db.url()
+
+
+@pytest.fixture(scope="module")
+def provisioned(warehouse: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], Client]]:
+    """Superset up on a free port with its own data folder, then `muara superset provision` twice."""
+    if not SUPERSET_BIN.exists():
+        pytest.fail("Superset's environment is missing: `make test` installs it (make superset-install)")
+    from muara import db
+
+    if db.external_url() is None and not os.environ.get("MUARA_SUPERSET_DATABASE_URL"):
+        with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
+            conn.execute("drop database if exists superset with (force)")
+    os.environ.pop("SUPERSET_SECRET_KEY", None)
+    env = {
+        "MUARA_DATA_DIR": str(tmp_path_factory.mktemp("superset-data") / "data"),
+        "MUARA_SUPERSET_PORT": str(_free_port()),
+    }
+    try:
+        started = time.monotonic()
+        up = muara("superset", "up", env=env)
+        assert up.returncode == 0, up.stdout + up.stderr
+        print(f"muara superset up: {time.monotonic() - started:.1f} s")
+        for attempt in ("first", "again"):  # the second run must be as good as the first: stable UUIDs, overwrite
+            started = time.monotonic()
+            res = muara("superset", "provision", env=env)
+            assert res.returncode == 0, res.stdout + res.stderr
+            print(f"muara superset provision ({attempt}): {time.monotonic() - started:.1f} s")
+        password = (Path(env["MUARA_DATA_DIR"]) / "secrets" / "superset-admin.password").read_text().strip()
+        yield env, Client(f"http://127.0.0.1:{env['MUARA_SUPERSET_PORT']}", password)
+    finally:
+        muara("superset", "stop", env=env)
+
+
+def _charts(client: Client, slug: str) -> list[dict]:  # type: ignore[type-arg]
+    return list(client.get(f"/api/v1/dashboard/{slug}/charts")["result"])
+
+
+def test_both_dashboards_exist_by_slug_once(provisioned: tuple[dict[str, str], Client]) -> None:
+    _, client = provisioned
+    expected = {"ruang-komando": ("Ruang Komando", 6), "kinerja-opd": ("Kinerja OPD", 4)}
+    for slug, (title, n_charts) in expected.items():
+        dash = client.get(f"/api/v1/dashboard/{slug}")["result"]
+        assert dash["dashboard_title"] == title and dash["slug"] == slug
+        assert len(_charts(client, slug)) == n_charts, slug
+    # two provisions, still one of each
+    listed = client.get("/api/v1/dashboard/?q=(page_size:100)")["result"]
+    assert sorted(d["slug"] for d in listed) == sorted(SLUGS)
+    charts = client.get("/api/v1/chart/?q=(page_size:100)")["result"]
+    assert len(charts) == 10 and len({c["slice_name"] for c in charts}) == 10
+
+
+def test_every_chart_returns_rows(provisioned: tuple[dict[str, str], Client]) -> None:
+    _, client = provisioned
+    empty = []
+    for slug in SLUGS:
+        for chart in _charts(client, slug):
+            body = client.get(f"/api/v1/chart/{chart['id']}/data/")
+            rows = sum(len(r.get("data") or []) for r in body["result"])
+            print(f"{slug} / {chart['slice_name']}: {rows} rows")
+            if rows == 0:
+                empty.append(f"{slug} / {chart['slice_name']}")
+    assert not empty, f"charts without rows: {empty}"
+
+
+def test_superset_connects_as_the_read_only_role(provisioned: tuple[dict[str, str], Client]) -> None:
+    env, client = provisioned
+    databases = client.get("/api/v1/database/?q=(page_size:100)")["result"]
+    assert [d["database_name"] for d in databases] == ["Muara Gudang"]
+    detail = client.get(f"/api/v1/database/{databases[0]['id']}/connection")["result"]
+    uri = urlsplit(detail["sqlalchemy_uri"])
+    assert uri.username == "muara_superset"
+    assert uri.password in (None, "XXXXXXXXXX"), "Superset shows the password"
+
+    from muara import db
+
+    secret = Path(env["MUARA_DATA_DIR"]) / "secrets" / "superset-db.password"
+    assert oct(secret.stat().st_mode & 0o777) == "0o600"
+    server = urlsplit(db.url())
+    reader = psycopg.connect(
+        host=server.hostname,
+        port=server.port,
+        dbname=server.path.lstrip("/"),
+        user="muara_superset",
+        password=secret.read_text().strip(),
+        autocommit=True,
+    )
+    with reader:
+        assert reader.execute("select count(*) from marts.fct_aduan").fetchone()[0] > 0  # type: ignore[index]
+        for table in ("raw.aduan", "muara.ingest_batch", "staging.stg_aduan__aduan"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute(f"select 1 from {table} limit 1")
+        with pytest.raises(psycopg.errors.Error):  # read-only: no table of its own anywhere
+            reader.execute("create table public.superset_was_here (x int)")
+
+    # a table dbt (the server's superuser) creates later in marts is readable without provisioning again
+    with psycopg.connect(db.url(), autocommit=True) as owner:
+        owner.execute("create table marts._uji_hak_baca as select 1 as x")
+    try:
+        with psycopg.connect(
+            host=server.hostname,
+            port=server.port,
+            dbname=server.path.lstrip("/"),
+            user="muara_superset",
+            password=secret.read_text().strip(),
+        ) as reader:
+            assert reader.execute("select x from marts._uji_hak_baca").fetchone() == (1,)
+    finally:
+        with psycopg.connect(db.url(), autocommit=True) as owner:
+            owner.execute("drop table marts._uji_hak_baca")
+
+
+def test_bundle_in_git_is_what_the_generator_writes_and_holds_no_password() -> None:
+    """superset/dashboards/ is the output of superset/build_bundle.py, and its URI keeps Superset's mask."""
+    import sys
+
+    from tests.conftest import run
+
+    res = run(sys.executable, str(ROOT / "superset" / "build_bundle.py"), "--check")
+    assert res.returncode == 0, res.stdout + res.stderr
+    database = (ROOT / "superset" / "dashboards" / "databases" / "muara_gudang.yaml").read_text()
+    assert "muara_superset:XXXXXXXXXX@__MUARA_HOST__:__MUARA_PORT__/" in database
