@@ -108,7 +108,16 @@ dari_darurat as (
         values
         (
             'tepat_waktu',
-            case when darurat.tepat_waktu is not null then darurat.waktu_tiba end,
+            -- arrived: counts when the team arrived; not arrived and past its target: a miss, counted the
+            -- moment the target passed (so a team that never comes is not left out of the score)
+            case
+                when darurat.tepat_waktu is not null then darurat.waktu_tiba
+                when
+                    darurat.status <> 'palsu'
+                    and darurat.waktu_tiba is null
+                    and darurat.waktu_lapor + make_interval(mins => darurat.target_respons_menit) <= {{ as_of() }}
+                    then darurat.waktu_lapor + make_interval(mins => darurat.target_respons_menit)
+            end,
             case when darurat.tepat_waktu then 1.0 else 0.0 end,
             cast(null as numeric)
         ),
