@@ -132,16 +132,14 @@ def prepare(rows: int, city_code: str) -> None:
     import psycopg
     from psycopg import sql
 
-    from muara import db, settings
+    from muara import db
 
     db.start()
     with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(BENCH_DB)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(BENCH_DB)))
-    root = settings.project_root() / "sql"
+    db.migrate(BENCH_DB)
     with psycopg.connect(db.url(BENCH_DB), autocommit=True) as conn:
-        for f in sorted((root / "muara").glob("*.sql")) + sorted((root / "raw").glob("*.sql")):
-            conn.execute(f.read_text(encoding="utf-8"))
         conn.execute("select setseed(0.42)")
         conn.execute(_INSERT, _params(city_code, 1, rows, 365))
         conn.execute("analyze raw.aduan")

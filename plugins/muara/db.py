@@ -343,14 +343,16 @@ def bootstrap() -> list[str]:
     return done
 
 
-def migrate() -> list[Path]:
-    """Apply the ledger DDL (``sql/muara/``) and the generated DDL (``sql/raw/``): raw and quarantine tables."""
+def migrate(database: str | None = None) -> list[Path]:
+    """Apply the ledger DDL (``sql/muara/``) and the generated DDL (``sql/raw/``): raw and quarantine tables.
+
+    ``database``: another database on the same server (the warehouse benchmark's), default the warehouse."""
     import psycopg
 
     applied = []
     sql_dir = settings.project_root() / "sql"
     files = sorted((sql_dir / "muara").glob("*.sql")) + sorted((sql_dir / "raw").glob("*.sql"))
-    with psycopg.connect(url()) as conn:
+    with psycopg.connect(url(database)) as conn:
         for f in files:
             conn.execute(f.read_text(encoding="utf-8"))
             applied.append(f)

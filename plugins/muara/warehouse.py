@@ -98,6 +98,20 @@ class DbtResult:
     seconds: float
 
 
+def dbt_command(args: Sequence[str], project: Path, as_of: datetime | None = None) -> list[str]:
+    """``dbt <args>`` on ``project`` with its own profiles.yml and the city's vars."""
+    return [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--vars",
+        json.dumps(dbt_vars(as_of)),
+    ]
+
+
 def run_dbt(
     args: Sequence[str],
     *,
@@ -110,16 +124,7 @@ def run_dbt(
     import time
 
     project = project_dir or dbt_dir()
-    command = [
-        dbt_executable(),
-        *args,
-        "--project-dir",
-        str(project),
-        "--profiles-dir",
-        str(project),
-        "--vars",
-        json.dumps(dbt_vars(as_of)),
-    ]
+    command = dbt_command(args, project, as_of)
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=project, env=dbt_environment(database), check=False)
     result = DbtResult(command, proc.returncode, time.perf_counter() - started)
@@ -164,16 +169,7 @@ def write_manifest(project_dir: Path | None = None) -> Path:
     No database is needed (``profiles.yml`` falls back to its defaults and parsing never connects), so a fresh
     clone can write it before any server exists; the vars are the ones the DAG runs with."""
     project = project_dir or dbt_dir()
-    command = [
-        dbt_executable(),
-        "parse",
-        "--project-dir",
-        str(project),
-        "--profiles-dir",
-        str(project),
-        "--vars",
-        json.dumps(dbt_vars()),
-    ]
+    command = dbt_command(["parse"], project)
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     proc = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
