@@ -413,11 +413,20 @@ READER_SCHEMA = "marts"  # the only schema Superset may read: no raw, staging, q
 DATABASE_FILE = "databases/muara_gudang.yaml"
 BUNDLE_ROOT = "muara_dashboards"  # the folder inside the zip Superset expects; it strips it from the paths
 PASSWORD_MASK = "XXXXXXXXXX"  # Superset's mask for a password kept out of a bundle
-DASHBOARD_SLUGS = ("ruang-komando", "kinerja-opd")
 
 
 def bundle_dir() -> Path:
     return project_dir() / "dashboards"
+
+
+def dashboard_slugs() -> list[str]:
+    """The slugs of the bundle's dashboards, Ruang Komando first (the one leadership opens)."""
+    import yaml
+
+    slugs = [
+        str(yaml.safe_load(p.read_text(encoding="utf-8"))["slug"]) for p in (bundle_dir() / "dashboards").glob("*.yaml")
+    ]
+    return sorted(slugs, key=lambda s: (s != "ruang-komando", s))
 
 
 def reader_password_file() -> Path:
@@ -651,7 +660,7 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
     say(f"datasets refreshed from the warehouse: {len(dataset_ids)}")
 
     dashboards: dict[str, str] = {}
-    for slug in DASHBOARD_SLUGS:
+    for slug in dashboard_slugs():
         result = api.call("GET", f"/api/v1/dashboard/{slug}").get("result")
         if not isinstance(result, dict):
             raise SupersetError(f"the import left no dashboard {slug!r} in Superset")

@@ -9,105 +9,16 @@ What must hold: both dashboards exist by slug; every chart of every dashboard re
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import time
-import urllib.request
-from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 
-from tests.conftest import ROOT, muara
+from tests.conftest import ROOT
+from tests.e2e.conftest import SLUGS, Client
 
 pytestmark = pytest.mark.integration
-
-SUPERSET_BIN = ROOT / "superset" / ".venv" / "bin" / "superset"
-SLUGS = ("ruang-komando", "kinerja-opd")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Client:
-    """Superset's API as the admin, with a JWT (GET calls need no CSRF token)."""
-
-    def __init__(self, base: str, password: str) -> None:
-        self.base = base
-        body = json.dumps({"username": "admin", "password": password, "provider": "db", "refresh": True})
-        token = self._send("POST", "/api/v1/security/login", body.encode(), {"Content-Type": "application/json"})
-        self.auth = {"Authorization": f"Bearer {token['access_token']}"}
-
-    def _send(self, method: str, path: str, data: bytes | None, headers: dict[str, str]) -> dict:  # type: ignore[type-arg]
-        req = urllib.request.Request(f"{self.base}{path}", data=data, headers=headers, method=method)
-        with urllib.request.urlopen(req, timeout=120) as resp:
-            assert resp.status == 200, (path, resp.status)
-            return dict(json.load(resp))
-
-    def get(self, path: str) -> dict:  # type: ignore[type-arg]
-        return self._send("GET", path, None, self.auth)
-
-
-@pytest.fixture(scope="module")
-def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Empty raw tables, the demo exports ingested, `muara warehouse build` (dbt build) on the test server."""
-    from muara import db, ingest
-    from muara.demo_data import write_demo_data
-
-    work = tmp_path_factory.mktemp("dashboards")
-    with psycopg.connect(db.url(), autocommit=True) as conn:
-        tables = conn.execute(
-            "select format('%I.%I', table_schema, table_name) from information_schema.tables "
-            "where table_schema in ('raw', 'quarantine') and table_type = 'BASE TABLE'"
-        ).fetchall()
-        conn.execute(f"truncate {', '.join(t[0] for t in tables)}, muara.ingest_batch")
-        conn.execute("drop schema if exists snapshots, marts, intermediate, staging, referensi cascade")
-    started = time.monotonic()
-    files = write_demo_data(work / "inbox", rows=1500, seed=11, anchor=date.today() - timedelta(days=1), workers=1)
-    for f in files:
-        ingest.ingest_file(f.path, f.dataset, f.sender, write_report=False)
-    res = muara("warehouse", "build", "--full-refresh")
-    assert res.returncode == 0, res.stdout[-6000:] + res.stderr[-3000:]
-    print(f"demo exports ingested and warehouse built: {time.monotonic() - started:.1f} s")
-    return db.url()
-
-
-@pytest.fixture(scope="module")
-def provisioned(warehouse: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], Client]]:
-    """Superset up on a free port with its own data folder, then `muara superset provision` twice."""
-    if not SUPERSET_BIN.exists():
-        pytest.fail("Superset's environment is missing: `make test` installs it (make superset-install)")
-    from muara import db
-
-    if db.external_url() is None and not os.environ.get("MUARA_SUPERSET_DATABASE_URL"):
-        with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
-            conn.execute("drop database if exists superset with (force)")
-    os.environ.pop("SUPERSET_SECRET_KEY", None)
-    env = {
-        "MUARA_DATA_DIR": str(tmp_path_factory.mktemp("superset-data") / "data"),
-        "MUARA_SUPERSET_PORT": str(_free_port()),
-    }
-    try:
-        started = time.monotonic()
-        up = muara("superset", "up", env=env)
-        assert up.returncode == 0, up.stdout + up.stderr
-        print(f"muara superset up: {time.monotonic() - started:.1f} s")
-        for attempt in ("first", "again"):  # the second run must be as good as the first: stable UUIDs, overwrite
-            started = time.monotonic()
-            res = muara("superset", "provision", env=env)
-            assert res.returncode == 0, res.stdout + res.stderr
-            print(f"muara superset provision ({attempt}): {time.monotonic() - started:.1f} s")
-        password = (Path(env["MUARA_DATA_DIR"]) / "secrets" / "superset-admin.password").read_text().strip()
-        yield env, Client(f"http://127.0.0.1:{env['MUARA_SUPERSET_PORT']}", password)
-    finally:
-        muara("superset", "stop", env=env)
 
 
 def _charts(client: Client, slug: str) -> list[dict]:  # type: ignore[type-arg]
