@@ -18,11 +18,8 @@ The metadata database is ``superset`` on Muara's Postgres (or ``MUARA_SUPERSET_D
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -31,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from muara import db, settings
+from muara import db, service, settings
 
 SUPERSET_DB = "superset"
 HOST = "127.0.0.1"
@@ -100,7 +97,9 @@ def _wanted_port() -> int:
 
 
 def url() -> str:
-    return f"http://{HOST}:{port()}"
+    """Where Superset answers: ``MUARA_SUPERSET_URL`` for a Superset this module did not start (docker-compose's
+    ``superset`` service, which ``muara superset provision`` then provisions), else the local one."""
+    return (os.environ.get("MUARA_SUPERSET_URL") or f"http://{HOST}:{port()}").rstrip("/")
 
 
 def database_url() -> str:
@@ -130,7 +129,8 @@ def secret_key() -> str:
 
 
 def admin_password() -> str:
-    return _secret_file(password_file(), 18)
+    """``SUPERSET_ADMIN_PASSWORD`` when set (docker-compose's .env), else the generated one."""
+    return os.environ.get("SUPERSET_ADMIN_PASSWORD") or _secret_file(password_file(), 18)
 
 
 # ---------------------------------------------------------------------------------------------- processes
@@ -237,36 +237,21 @@ def ensure_admin() -> str:
 
 
 # ------------------------------------------------------------------------------------------------- server
+def _service() -> service.Service:
+    return service.Service("Superset", pid_file(), log_file(), marker="gunicorn")
+
+
 def _read_pid() -> int | None:
-    try:
-        pid = int(pid_file().read_text().strip())
-    except (FileNotFoundError, ValueError):
-        return None
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return None
-    # a pid the kernel gave to another program since is not ours to signal
-    return pid if "gunicorn" in cmdline else None
+    return _service().pid()
 
 
 def healthy(timeout: float = 3.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url()}/health", timeout=timeout) as resp:
-            return bool(resp.status == 200 and resp.read().strip() == b"OK")
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
-def _port_busy(p: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(1.0)
-        return s.connect_ex((HOST, p)) == 0
+    return service.answers(f"{url()}/health", timeout, check=lambda body: body.strip() == b"OK")
 
 
 def _start_server() -> int:
     p = _wanted_port()
-    if _port_busy(p):
+    if service.port_busy(HOST, p):
         raise SupersetError(
             f"{HOST}:{p} is taken by another program: stop it, or set MUARA_SUPERSET_PORT to a free port"
         )
@@ -297,30 +282,17 @@ def _start_server() -> int:
         "--no-control-socket",
         "superset.app:create_app()",
     ]
-    with log_file().open("a", encoding="utf-8") as log:
-        log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} gunicorn on {HOST}:{p}\n")
-        log.flush()
-        proc = subprocess.Popen(
+    try:
+        return _service().start(
             args,
             env=_env(),
             cwd=home(),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # outlives `muara superset up`; stop signals the whole group
+            ready=lambda: healthy(timeout=5.0),
+            timeout=START_TIMEOUT,
+            hint=f" at {url()}/health",
         )
-    pid_file().write_text(f"{proc.pid}\n")
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pid_file().unlink(missing_ok=True)
-            tail = log_file().read_text(encoding="utf-8", errors="replace")[-3000:]
-            raise SupersetError(f"Superset exited ({proc.returncode}) while starting; {log_file()} ends:\n{tail}")
-        if healthy(timeout=5.0):
-            return proc.pid
-        time.sleep(0.5)
-    stop()
-    raise SupersetError(f"Superset did not answer {url()}/health within {START_TIMEOUT:.0f} s; see {log_file()}")
+    except service.ServiceError as exc:
+        raise SupersetError(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -374,35 +346,7 @@ def up(say: Callable[[str], object] = print) -> Status:
 
 def stop(timeout: float = 30.0) -> bool:
     """Stop the server (SIGTERM to its process group, SIGKILL after ``timeout``). False when none ran."""
-    pid = _read_pid()
-    if pid is None:
-        pid_file().unlink(missing_ok=True)
-        return False
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not _alive(pid):
-            break
-        time.sleep(0.2)
-    else:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGKILL)
-    pid_file().unlink(missing_ok=True)
-    return True
-
-
-def _alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError):  # reap it when this process started it (up, then stop)
-        os.waitpid(pid, os.WNOHANG)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is gone for our purposes
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
+    return _service().stop(timeout)
 
 
 # --------------------------------------------------------------------------------------------- provision
@@ -434,7 +378,8 @@ def reader_password_file() -> Path:
 
 
 def reader_password() -> str:
-    return _secret_file(reader_password_file(), 24)
+    """``MUARA_SUPERSET_READER_PASSWORD`` when set (docker-compose's .env), else the generated one."""
+    return os.environ.get("MUARA_SUPERSET_READER_PASSWORD") or _secret_file(reader_password_file(), 24)
 
 
 def ensure_reader_role() -> str:
@@ -600,11 +545,221 @@ class Api:
         return list(result) if isinstance(result, list) else []
 
 
+# ------------------------------------------------------------------------------------------------- access
+# Who sees what, deny by default. Every user gets Superset's Gamma role (dashboards and charts, no data) plus one
+# Muara role that grants the data:
+# - ``Pimpinan`` (leadership, user ``pimpinan``): every Muara dataset, every row.
+# - ``OPD <kode_opd>`` (one per OPD of the city's registry, user ``opd_<kode_opd>``): every Muara dataset, but
+#   row-level security keeps only the OPD's own rows (``kode_opd = '<kode>'``) in datasets with a ``kode_opd``
+#   column; datasets without one show it nothing.
+# - ``Admin`` (Superset's own, user ``admin``): data engineers.
+# Deny by default is a base RLS rule ``1 = 0`` on every Muara dataset for every role except Admin and Pimpinan,
+# in the same group as the OPD rules (Superset ORs rules of one group): a role Muara does not know, or an OPD
+# role on a dataset with no OPD column, gets no rows. Passwords are generated once into
+# ``secrets/superset-logins.json`` (0600), the truth each provision sets again.
+LEADERSHIP_ROLE = "Pimpinan"
+LEADERSHIP_USER = "pimpinan"
+OPD_ROLE_PREFIX = "OPD "
+OPD_COLUMN = "kode_opd"
+RLS_GROUP = "opd"
+DENY_RULE = "Muara: tanpa baris kecuali Admin, Pimpinan atau OPD pemilik"
+
+
+def logins_file() -> Path:
+    return secrets_dir() / "superset-logins.json"
+
+
+def logins() -> dict[str, str]:
+    """The generated passwords by username (not the admin's, which has its own file)."""
+    import json
+
+    try:
+        return dict(json.loads(logins_file().read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {}
+
+
+def user_password(username: str) -> str:
+    """The user's password, generated (and written, 0600) the first time it is asked for."""
+    import json
+
+    known = logins()
+    if username not in known:
+        known[username] = secrets.token_urlsafe(12)
+        path = logins_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(known, f, indent=2, sort_keys=True)
+        tmp.replace(path)
+    return known[username]
+
+
+def opd_role(kode_opd: str) -> str:
+    return f"{OPD_ROLE_PREFIX}{kode_opd}"
+
+
+def opd_user(kode_opd: str) -> str:
+    return f"opd_{kode_opd.lower()}"
+
+
+def opd_clause(kode_opd: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9_-]*", kode_opd):  # the registry's codes; nothing else reaches SQL
+        raise SupersetError(f"kode_opd {kode_opd!r} in schemas/reference/opd.csv is not A-Z, 0-9, _ or -")
+    return f"{OPD_COLUMN} = '{kode_opd}'"
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: dict[str, int]  # Muara's roles by name
+    users: dict[str, str]  # username -> role
+    rules: int  # RLS rules in place
+    datasets_with_opd: list[str]  # the datasets the OPD rules filter; the rest show OPD roles nothing
+
+
+def _all(api: Api, path: str) -> list[dict[str, object]]:
+    """Every row of a list endpoint, page by page."""
+    from urllib.parse import quote
+
+    out: list[dict[str, object]] = []
+    page = 0
+    while True:
+        result = api.call("GET", f"{path}?q={quote(f'(page:{page},page_size:100)')}").get("result")
+        rows = list(result) if isinstance(result, list) else []
+        out.extend(rows)
+        if len(rows) < 100:
+            return out
+        page += 1
+
+
+def _role_id(api: Api, name: str, create: bool = True) -> int:
+    found = api.find("security/roles", "name", name)
+    if found:
+        return int(str(found[0]["id"]))
+    if not create:
+        raise SupersetError(f"Superset has no role {name!r}: run `muara superset up` (it runs `superset init`)")
+    return int(str(api.call("POST", "/api/v1/security/roles/", {"name": name})["id"]))
+
+
+def _upsert(api: Api, kind: str, col: str, value: str, body: dict[str, object]) -> int:
+    """Create the object named ``value`` or, when it exists, put ``body`` on it again; returns its id."""
+    found = api.find(kind, col, value)
+    if found:
+        pk = int(str(found[0]["id"]))
+        api.call("PUT", f"/api/v1/{kind}/{pk}", body)
+        return pk
+    return int(str(api.call("POST", f"/api/v1/{kind}/", body)["id"]))
+
+
+def provision_access(api: Api, dataset_ids: list[int], say: Callable[[str], object] = print) -> Access:
+    """Roles, users and row-level security for the imported datasets; safe to repeat (everything is set again)."""
+    from muara import reference
+
+    datasets: dict[int, tuple[str, bool]] = {}
+    for dataset_id in dataset_ids:
+        detail = api.call("GET", f"/api/v1/dataset/{dataset_id}").get("result")
+        if not isinstance(detail, dict):
+            raise SupersetError(f"Superset does not show dataset {dataset_id}")
+        columns = {str(c["column_name"]) for c in detail.get("columns", []) if isinstance(c, dict)}
+        datasets[dataset_id] = (str(detail["table_name"]), OPD_COLUMN in columns)
+    with_opd = [i for i, (_, has) in datasets.items() if has]
+
+    # datasource_access on each dataset: the permission Superset made when the dataset was imported
+    suffixes = {f"(id:{i})" for i in datasets}
+    access_ids: list[int] = []
+    for pvm in _all(api, "/api/v1/security/permissions-resources/"):
+        permission, view = pvm.get("permission"), pvm.get("view_menu")
+        if not (isinstance(permission, dict) and isinstance(view, dict)):
+            continue
+        if permission.get("name") == "datasource_access" and str(view.get("name", "")).endswith(tuple(suffixes)):
+            access_ids.append(int(str(pvm["id"])))
+    if len(access_ids) != len(datasets):
+        raise SupersetError(
+            f"Superset has datasource_access for {len(access_ids)} of the {len(datasets)} datasets: "
+            "run `muara superset up` again (superset init syncs permissions), then provision"
+        )
+
+    gamma = _role_id(api, "Gamma", create=False)
+    admin = _role_id(api, "Admin", create=False)
+    roles: dict[str, int] = {}
+    users: dict[str, str] = {}
+
+    def grant(role: str, username: str, first: str, last: str) -> None:
+        role_id = roles[role] = _role_id(api, role)
+        api.call("POST", f"/api/v1/security/roles/{role_id}/permissions", {"permission_view_menu_ids": access_ids})
+        _upsert(
+            api,
+            "security/users",
+            "username",
+            username,
+            {
+                "username": username,
+                "first_name": first[:64],
+                "last_name": last[:64],
+                "email": f"{username}@muara.invalid",
+                "active": True,
+                "password": user_password(username),
+                "roles": [gamma, role_id],
+            },
+        )
+        users[username] = role
+
+    grant(LEADERSHIP_ROLE, LEADERSHIP_USER, "Pimpinan", "Kepala Daerah")
+    rules = 0
+    for opd in reference.opd(settings.city_code()):
+        kode = opd["kode_opd"]
+        grant(opd_role(kode), opd_user(kode), opd["singkatan"], opd["nama_opd"])
+        _upsert(
+            api,
+            "rowlevelsecurity",
+            "name",
+            f"OPD {kode}: baris sendiri",
+            {
+                "name": f"OPD {kode}: baris sendiri",
+                "description": f"{opd['nama_opd']} melihat baris {OPD_COLUMN} = {kode} saja.",
+                "filter_type": "Regular",
+                "tables": with_opd,
+                "roles": [roles[opd_role(kode)]],
+                "group_key": RLS_GROUP,
+                "clause": opd_clause(kode),
+            },
+        )
+        rules += 1
+    _upsert(
+        api,
+        "rowlevelsecurity",
+        "name",
+        DENY_RULE,
+        {
+            "name": DENY_RULE,
+            "description": "Tolak secara bawaan: peran selain Admin dan Pimpinan hanya melihat baris yang diizinkan "
+            "aturan OPD-nya (kelompok 'opd').",
+            "filter_type": "Base",
+            "tables": list(datasets),
+            "roles": [admin, roles[LEADERSHIP_ROLE]],
+            "group_key": RLS_GROUP,
+            "clause": "1 = 0",
+        },
+    )
+    rules += 1
+    say(
+        f"access: role {LEADERSHIP_ROLE} sees every row; {len(roles) - 1} OPD roles see their own rows in "
+        f"{len(with_opd)} of {len(datasets)} datasets (the rest: none); {rules} row-level security rules; "
+        f"logins in {logins_file()}"
+    )
+    return Access(roles=roles, users=users, rules=rules, datasets_with_opd=sorted(datasets[i][0] for i in with_opd))
+
+
 @dataclass(frozen=True)
 class Provisioned:
     database_id: int
     dataset_ids: list[int]
     dashboards: dict[str, str]  # slug -> URL
+    access: Access
 
 
 def provision(say: Callable[[str], object] = print) -> Provisioned:
@@ -617,7 +772,8 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
     it is set again through ``PUT /api/v1/database/<id>`` every run: a moved port or a new password takes."""
     import yaml
 
-    _check_installed()
+    if not os.environ.get("MUARA_SUPERSET_URL"):  # a Superset elsewhere needs no local environment
+        _check_installed()
     if not healthy():
         raise SupersetError(f"Superset does not answer at {url()}: run `muara superset up` first")
     password = ensure_reader_role()
@@ -665,4 +821,5 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
         if not isinstance(result, dict):
             raise SupersetError(f"the import left no dashboard {slug!r} in Superset")
         dashboards[slug] = f"{url()}/superset/dashboard/{slug}/"
-    return Provisioned(database_id=database_id, dataset_ids=dataset_ids, dashboards=dashboards)
+    access = provision_access(api, dataset_ids, say)
+    return Provisioned(database_id=database_id, dataset_ids=dataset_ids, dashboards=dashboards, access=access)

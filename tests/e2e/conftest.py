@@ -53,6 +53,11 @@ class Client:
     def get(self, path: str) -> dict:  # type: ignore[type-arg]
         return self._send("GET", path, None, self.auth)
 
+    def post(self, path: str, body: object) -> dict:  # type: ignore[type-arg]
+        """For CSRF-exempt endpoints only (POST /api/v1/chart/data)."""
+        headers = {**self.auth, "Content-Type": "application/json"}
+        return self._send("POST", path, json.dumps(body).encode(), headers)
+
 
 @pytest.fixture(scope="session")
 def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> str:
