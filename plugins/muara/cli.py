@@ -468,6 +468,74 @@ def superset_status() -> None:
         raise typer.Exit(1)
 
 
+# ------------------------------------------------------------------------------------------------- airflow
+airflow_app = typer.Typer(
+    help="Airflow for the local stack (airflow standalone on 127.0.0.1:8080): start, stop, status.",
+    no_args_is_help=True,
+)
+app.add_typer(airflow_app, name="airflow")
+
+
+@airflow_app.command("up")
+def airflow_up() -> None:
+    """Start `airflow standalone` in the background (scheduler, dag-processor, api-server, triggerer); safe to
+    repeat. Needs the environment the Makefile exports."""
+    from muara import airflow_server
+
+    try:
+        airflow_server.up(say=typer.echo)
+    except airflow_server.AirflowError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@airflow_app.command("stop")
+def airflow_stop() -> None:
+    """Stop the Airflow started by `muara airflow up` (every component)."""
+    from muara import airflow_server
+
+    try:
+        typer.echo("stopped" if airflow_server.stop() else "not running")
+    except airflow_server.AirflowError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@airflow_app.command("status")
+def airflow_status() -> None:
+    """Print URL, admin user and password, and each component's health. Exit 1 when Airflow does not answer."""
+    from muara import airflow_server
+
+    try:
+        st = airflow_server.status()
+    except airflow_server.AirflowError as exc:
+        raise _fail(str(exc)) from exc
+    for line in st.lines():
+        typer.echo(line)
+    if not st.components:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------------------------------------- demo
+@app.command("demo")
+def demo(
+    rows: Annotated[int, typer.Option(help="Number of aduan rows over all senders.")] = 5000,
+    anchor: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Export day of the demo files (YYYY-MM-DD). Default: yesterday."),
+    ] = None,
+) -> None:
+    """The whole stack on the demo city: Airflow running, demo exports dropped into the inbox, the ingest DAG
+    taking them by itself, the warehouse DAG following on the Assets, Superset provisioned; then URLs and logins.
+    `make demo` runs it after the set-up; safe to repeat."""
+    from muara import demo as demo_mod
+
+    started = time.monotonic()
+    try:
+        demo_mod.run(rows, anchor.date() if anchor else None, say=typer.echo)
+    except demo_mod.DemoError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"ready in {(time.monotonic() - started) / 60:.1f} min")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
 
