@@ -35,11 +35,16 @@ help: ## Show the targets (this list)
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: system-deps
-system-deps: ## Install the system packages Muara needs (psql client, docker-compose to check the compose file) with apt-get
+system-deps: ## Install the system packages Muara needs (psql client, chromium for the browser tests, docker-compose to check the compose file) with apt-get
 	@if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 	if ! command -v psql >/dev/null; then
 	  echo "installing postgresql-client (psql) with apt-get"
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
+	fi
+	# Debian's chromium: the browser tests drive it with playwright (never `playwright install`, which downloads)
+	if ! command -v chromium >/dev/null; then
+	  echo "installing chromium with apt-get"
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
 	fi
 	# Debian's docker-compose (1.29) validates docker-compose.yml (`docker-compose config -q`) without a Docker engine
 	if ! command -v docker-compose >/dev/null; then
@@ -101,27 +106,12 @@ dbt-manifest: install ## Write dbt/target/manifest.json (dbt parse, no database)
 	$(BIN)/python -c 'from muara import warehouse; print(f"wrote {warehouse.write_manifest()}")'
 
 .PHONY: demo
-demo: contracts airflow-db demo-data dbt-manifest superset-install ## Set up everything and run the main job (ingest DAG, then warehouse DAG) on the demo exports
-	@echo "running the ingest DAG over $(DEMO_INBOX) (airflow dags test ingest) ..."
-	$(BIN)/airflow dags test ingest > $(AIRFLOW_HOME)/demo-ingest.log 2>&1 || { tail -40 $(AIRFLOW_HOME)/demo-ingest.log; exit 1; }
-	@echo
-	@psql "$$($(MUARA) db url)" -P pager=off -c "select dataset, status, count(*) as files, sum(rows_read) as rows_read, \
-	  sum(rows_loaded) as loaded, sum(rows_rejected) as rejected from muara.ingest_batch \
-	  where archive_path is not null and started_at > now() - interval '1 hour' group by 1, 2 order by 1, 2"
-	@echo "Muara is set up for $$($(MUARA) reference city | head -1)."
-	@echo "  database: $$($(MUARA) db status | grep '^url' | cut -d' ' -f2)   (psql \"\$$($(MUARA) db url)\")"
-	@echo "  contracts: $$(ls schemas/*.odcs.yaml | wc -l) datasets, generated files fresh"
-	@echo "  ingested: every export in $(DEMO_INBOX) is loaded and archived in data/archive/ with its ledger id"
-	@echo "  officers' reports: data/reports/<sender>/   (Airflow log: $(AIRFLOW_HOME)/demo-ingest.log)"
-	@echo
-	@echo "running the warehouse DAG (Cosmos: dbt seeds, snapshots, models and tests; airflow dags test warehouse) ..."
-	$(BIN)/airflow dags test warehouse > $(AIRFLOW_HOME)/demo-warehouse.log 2>&1 || { grep -E "ERROR|Failure|FAIL" $(AIRFLOW_HOME)/demo-warehouse.log | tail -40; exit 1; }
-	@psql "$$($(MUARA) db url)" -P pager=off -c "select status_warna as warna, count(*) as aduan, \
-	  count(*) filter (where terlambat) as terlambat from marts.fct_aduan group by 1 order by 1" \
-	  -c "select peringkat, singkatan as opd, skor, skor_aduan, skor_izin, skor_darurat from marts.fct_skor_opd \
-	  where jendela = 'bulanan' and periode_berjalan order by peringkat, opd limit 10"
-	@echo "  warehouse: marts.* built and tested (Airflow log: $(AIRFLOW_HOME)/demo-warehouse.log)"
-	@echo "The dashboards: make superset (Ruang Komando and Kinerja OPD on http://127.0.0.1:8088)"
+demo: contracts airflow-db dbt-manifest superset-install ## The whole stack on the demo city: Airflow running, demo exports in the inbox, ingest and warehouse DAGs by themselves, Superset provisioned
+	$(MUARA) demo --rows $(DEMO_ROWS)
+
+.PHONY: airflow
+airflow: airflow-db dbt-manifest ## Start Airflow (airflow standalone on :8080) in the background
+	$(MUARA) airflow up
 
 .PHONY: warehouse
 warehouse: db dbt-manifest ## Build the dbt warehouse now (muara warehouse build: seeds, snapshots, models, tests)
@@ -148,8 +138,8 @@ bench-warehouse: db ## Benchmark a full warehouse build against an incremental o
 	$(MUARA) bench warehouse --rows $${ROWS:-1000000}
 
 .PHONY: stop
-stop: ## Stop Superset and the embedded Postgres
-	@if [ -x $(MUARA) ]; then $(MUARA) superset stop; $(MUARA) db stop; fi
+stop: ## Stop everything make demo started: Airflow, Superset and the embedded Postgres
+	@if [ -x $(MUARA) ]; then echo "airflow: $$($(MUARA) airflow stop)"; echo "superset: $$($(MUARA) superset stop)"; $(MUARA) db stop; fi
 
 .PHONY: clean
 clean: stop ## Remove runtime data (data/, .airflow/) but keep .venv
