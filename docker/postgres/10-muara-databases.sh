@@ -17,7 +17,8 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
   -v muara_pw="$WAREHOUSE_DB_PASSWORD" \
   -v airflow_pw="$AIRFLOW_DB_PASSWORD" \
   -v superset_pw="$SUPERSET_DB_PASSWORD" <<'SQL'
-create role muara login password :'muara_pw';
+-- createrole: `muara superset provision` creates Superset's read-only role muara_superset (and only that)
+create role muara login createrole password :'muara_pw';
 create role airflow login password :'airflow_pw';
 create role superset login password :'superset_pw';
 create database muara owner muara encoding 'UTF8';

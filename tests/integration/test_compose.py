@@ -40,6 +40,7 @@ SECRETS = {
     "AIRFLOW_ADMIN_PASSWORD",
     "SUPERSET_SECRET_KEY",
     "SUPERSET_ADMIN_PASSWORD",
+    "SUPERSET_READER_DB_PASSWORD",
     "MUARA_PII_KEY",
 }
 # The long-running Airflow components, by the command each service runs.
@@ -226,7 +227,7 @@ def test_service_set(services: dict[str, dict[str, Any]], airflow_services: dict
 
 
 def test_airflow_services_share_one_configuration(airflow_services: dict[str, dict[str, Any]]) -> None:
-    assert len(airflow_services) == len(AIRFLOW_COMMANDS) + 1  # + airflow-init
+    assert len(airflow_services) == len(AIRFLOW_COMMANDS) + 2  # + airflow-init, superset-provision
     for key in AIRFLOW_SHARED:
         values = {name: s["environment"].get(key) for name, s in airflow_services.items()}
         assert None not in values.values(), f"{key} missing in {[n for n, v in values.items() if v is None]}"
