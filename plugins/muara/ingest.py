@@ -23,6 +23,7 @@ import pandas as pd
 
 from muara import pii, reference, settings
 from muara.contract import Contract, get
+from muara.gx_docs import DocsCollector
 from muara.validate import RowError, Validator
 
 #: rejected rows kept in memory for the officer's report (all of them go to quarantine)
@@ -62,6 +63,8 @@ class Outcome:
     reason_counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
     report_paths: dict[str, str] = field(default_factory=dict)
+    #: the GX results of every chunk, merged for the file's Data Docs page (None when GX did not run)
+    gx_docs: DocsCollector | None = field(default=None, repr=False)
 
     @property
     def unusable(self) -> bool:
@@ -356,6 +359,7 @@ def process_file(
             f"Berkas {path.name} tidak berisi satu baris data pun.",
             "Isi data di bawah baris judul kolom, lalu kirim ulang.",
         )
+    out.gx_docs = validator.docs
     out.status = "loaded" if out.rows_rejected == 0 else ("partial" if out.rows_loaded else "rejected")
     out.rejected.sort(key=lambda r: r.row_number)
     out.timings = {"read": t_read, "validate": t_validate, "load": t_load, "total": time.monotonic() - started}
@@ -447,5 +451,5 @@ def ingest_file(
     if write_report:
         paths = report.write(out, received=started_at)
         with psycopg.connect(db.url(), autocommit=True) as conn:
-            update_paths(conn, out.batch_id, report_path=paths.get("html"))
+            update_paths(conn, out.batch_id, report_path=paths.get("html"), data_docs_path=paths.get("gx_docs"))
     return out

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from muara import settings
 from muara.contract import get
@@ -28,6 +30,7 @@ STATUS_TEXT = {
     "rejected": "DITOLAK",
     "duplicate": "SUDAH PERNAH DIKIRIM (tidak dimuat ulang)",
 }
+DOCS_LABEL = "Rincian teknis validasi (GX Data Docs)"
 CHECK_STATUS_TEXT = {
     "loaded": "SEMUA BARIS LOLOS PEMERIKSAAN",
     "partial": "SEBAGIAN BARIS DITOLAK",
@@ -61,7 +64,13 @@ def _status(outcome: Outcome) -> str:
     return table.get(outcome.status, outcome.status.upper())
 
 
-def render_text(outcome: Outcome, *, received: datetime | None = None) -> str:
+def _docs_name(outcome: Outcome) -> str | None:
+    """The file name of the GX Data Docs page written beside this report, if one was."""
+    path = outcome.report_paths.get("gx_docs")
+    return Path(path).name if path else None
+
+
+def render_text(outcome: Outcome, *, received: datetime | None = None, docs_line: bool = True) -> str:
     city = settings.city()
     when = (received or datetime.now(city.tz)).astimezone(city.tz)
     contract = get(outcome.dataset)
@@ -121,13 +130,17 @@ def render_text(outcome: Outcome, *, received: datetime | None = None) -> str:
         if outcome.rows_rejected
         else "Terima kasih."
     )
+    if docs_line and (docs := _docs_name(outcome)):
+        lines += ["", f"{DOCS_LABEL}: {docs} (di folder yang sama dengan laporan ini)"]
     return "\n".join(lines) + "\n"
 
 
 def render_html(outcome: Outcome, *, received: datetime | None = None) -> str:
     """The same content as the text report, as a self-contained HTML page (everything escaped)."""
     e = html.escape
-    text = render_text(outcome, received=received)
+    text = render_text(outcome, received=received, docs_line=False)
+    docs = _docs_name(outcome)
+    docs_link = f'<p>{e(DOCS_LABEL)}: <a href="{e(quote(docs))}">{e(docs)}</a></p>' if docs else ""
     head, _, rest = text.partition("\n\n")
     rows = []
     for row in outcome.rejected:
@@ -165,7 +178,7 @@ def render_html(outcome: Outcome, *, received: datetime | None = None) -> str:
         "text-align:left;vertical-align:top}th{background:#eee}pre{white-space:pre-wrap}"
         f".status{{color:#fff;background:{colour};padding:.2rem .6rem;border-radius:.3rem}}</style></head><body>"
         f'<h1>{e(outcome.path.name)}</h1><p class="status">{e(_status(outcome))}</p>'
-        f"<pre>{e(head)}</pre><pre>{e(rest.split('Baris yang ditolak')[0])}</pre>{table}</body></html>\n"
+        f"<pre>{e(head)}</pre><pre>{e(rest.split('Baris yang ditolak')[0])}</pre>{docs_link}{table}</body></html>\n"
     )
 
 
@@ -185,6 +198,27 @@ def render_rejected_csv(outcome: Outcome) -> str:
     return buf.getvalue()
 
 
+def render_gx_docs(outcome: Outcome, ident: str, when: datetime) -> str:
+    """The GX Data Docs page of the file's validation (GX's renderers; no personal data, values escaped)."""
+    assert outcome.gx_docs is not None
+    contract = get(outcome.dataset)
+    return outcome.gx_docs.render(
+        run_name=f"{outcome.dataset} {ident}",
+        run_time=when,
+        meta={
+            "berkas": outcome.path.name,
+            "pengirim": outcome.sender or "-",
+            "dataset": f"{outcome.dataset} (kontrak versi {contract.version})",
+            "baris dibaca": angka(outcome.rows_read),
+            "diterima": angka(outcome.rows_loaded),
+            "ditolak": angka(outcome.rows_rejected),
+            "catatan": "Halaman ini hanya memuat aturan GX. Nilai yang tidak terbaca, baris milik pengirim lain "
+            "dan kunci ganda antar-bagian berkas diperiksa di luar GX: lihat laporan pemeriksaan. "
+            "Data pribadi ditampilkan tersamar.",
+        },
+    )
+
+
 def write(outcome: Outcome, directory: Path | None = None, *, received: datetime | None = None) -> dict[str, str]:
     """Save the report under ``data/reports/<sender>/`` and return the paths written."""
     city = settings.city()
@@ -194,6 +228,16 @@ def write(outcome: Outcome, directory: Path | None = None, *, received: datetime
     ident = str(outcome.batch_id)[:8] if outcome.batch_id else outcome.sha256[:8]
     stem = f"{when:%Y%m%dT%H%M%S}_{outcome.dataset}_{ident}"
     paths = {"text": folder / f"{stem}.txt", "html": folder / f"{stem}.html"}
+    outcome.report_paths = {}
+    if outcome.gx_docs is not None and not outcome.unusable and outcome.status != "duplicate":
+        try:
+            page = render_gx_docs(outcome, ident, when)
+        except Exception:  # the officer's report matters more than the technical page: never lose it
+            logging.getLogger(__name__).exception("%s: the GX Data Docs page could not be rendered", stem)
+        else:
+            paths["gx_docs"] = folder / f"{stem}_gx.html"
+            paths["gx_docs"].write_text(page, encoding="utf-8")
+            outcome.report_paths["gx_docs"] = str(paths["gx_docs"])  # so the reports below link to it
     paths["text"].write_text(render_text(outcome, received=when), encoding="utf-8")
     paths["html"].write_text(render_html(outcome, received=when), encoding="utf-8")
     if outcome.rejected:

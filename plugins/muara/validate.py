@@ -24,6 +24,7 @@ import pandas as pd
 from muara import pii, reference, settings
 from muara.contract import Contract
 from muara.generate import NOW_PARAMETER, city_bound_parameter, code_list_parameter
+from muara.gx_docs import DocsCollector
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -119,6 +120,8 @@ class Validator:
         path = settings.project_root() / "expectations" / f"{contract.name}.json"
         self.suite = gx.ExpectationSuite(**json.loads(path.read_text(encoding="utf-8")))
         self._batch_definition = _batch_definition(contract.name)
+        #: the file's results merged chunk by chunk for its Data Docs page (None once it could not be kept)
+        self.docs: DocsCollector | None = DocsCollector(contract, self.suite.name)
         self.parameters: dict[str, Any] = {
             NOW_PARAMETER: pd.Timestamp(now or datetime.now(city.tz)).tz_convert(city.tz)
         }
@@ -135,6 +138,7 @@ class Validator:
         result = batch.validate(
             self.suite, expectation_parameters=self.parameters, result_format={"result_format": "COMPLETE"}
         )
+        self._collect(result)
         errors: list[RowError] = []
         for res in result.results:
             if res.success:
@@ -177,6 +181,16 @@ class Validator:
                 )
         errors.extend(self._owner_errors(typed))
         return errors
+
+    def _collect(self, result: Any) -> None:
+        """Fold the chunk into the Data Docs page; a page that cannot be made never stops a file's load."""
+        if self.docs is None:
+            return
+        try:
+            self.docs.add(result)
+        except Exception:
+            logging.getLogger(__name__).exception("%s: no GX Data Docs page for this file", self.contract.name)
+            self.docs = None
 
     def _owner_errors(self, typed: pd.DataFrame) -> list[RowError]:
         if self.sender is None:

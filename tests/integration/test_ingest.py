@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -206,3 +207,61 @@ def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_p
         ).fetchall()
     assert loaded == (out["rows_loaded"],)
     assert ledger == [(out["status"], out["rows_loaded"])]
+
+
+def _partly_bad_aduan(folder: Path) -> Path:
+    """Eight DISDUKCAPIL complaints: a 15-digit NIK, a NIK Excel wrote as 5.37103E+15, a phone without its 0,
+    a channel that is markup and a complaint number that is a spreadsheet formula. A fresh token in every
+    description keeps the bytes new, so a rerun of the suite loads it again instead of calling it a duplicate."""
+    lines = (ROOT / "tests" / "fixtures" / "bad" / "aduan_nik_15_digit.csv").read_text(encoding="utf-8").splitlines()
+    token = uuid.uuid4().hex[:8]
+    lines = [lines[0]] + [line.replace(".,", f" ({token}).,", 1) for line in lines[1:]]
+    lines[2] = lines[2].replace(",lapor,", ",<script>alert(1)</script>,", 1)
+    lines[5] = lines[5].replace("ADU/DUKCAPIL/2026/0215", '=HYPERLINK("http://x")', 1)
+    path = folder / "aduan_dukcapil_sebagian_salah.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_gx_data_docs_page_beside_the_report_without_personal_data(
+    pg: object, data_dir: dict[str, str], tmp_path: Path
+) -> None:
+    path = _partly_bad_aduan(tmp_path)
+    res = muara("ingest", str(path), "--dataset", "aduan", "--sender", "DISDUKCAPIL", "--json", env=data_dir)
+    assert res.returncode == 1, res.stdout + res.stderr
+    (out,) = _json_lines(res.stdout)
+    assert out["status"] == "partial" and out["rows_rejected"] == 4
+    docs, report_html = Path(out["report"]["gx_docs"]), Path(out["report"]["html"])
+    assert docs.parent == report_html.parent and docs.name == report_html.name.replace(".html", "_gx.html")
+    page = docs.read_text(encoding="utf-8")
+    # GX's own page: the failing expectation of the NIK column, with the file's unexpected count
+    start = page.rindex("nik_pelapor")  # its column section (sections follow the column names' order)
+    nik = page[start : page.index("nomor_aduan", start)]
+    assert "values must match this regular expression" in nik and "2 unexpected values found" in nik
+    assert "Unsuccessful Expectations" in page and "aduan_dukcapil_sebagian_salah.csv" in page
+    # no personal data in clear: the bad NIKs, the bad phone, the reporters' names
+    for clear in ("537102410990004", "5.37103E+15", "81339012345", "Rina Kana", "Veronika Boimau"):
+        assert clear not in page, clear
+    assert "*******2345" in page  # the phone as the contract shows it: masked
+    # values are escaped: the markup and the formula are text, and the page loads nothing from elsewhere
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "=HYPERLINK(&quot;http://x&quot;)" in page
+    assert "<script" not in page and "<link" not in page
+    # the officer's reports point to it, and so does the ledger
+    assert f'<a href="{docs.name}">' in report_html.read_text(encoding="utf-8")
+    assert docs.name in Path(out["report"]["text"]).read_text(encoding="utf-8")
+    with psycopg.connect(_url()) as conn:
+        row = conn.execute(
+            "select data_docs_path from muara.ingest_batch where batch_id = %s", (out["batch_id"],)
+        ).fetchone()
+    assert row == (str(docs),)
+
+
+def test_no_gx_page_for_a_file_refused_before_validation(pg: object, data_dir: dict[str, str], tmp_path: Path) -> None:
+    empty = tmp_path / "kosong.csv"
+    empty.write_bytes(b"")
+    res = muara("ingest", str(empty), "--dataset", "aduan", "--sender", "PUPR", "--json", env=data_dir)
+    assert res.returncode == 2
+    (out,) = _json_lines(res.stdout)
+    assert "gx_docs" not in out["report"] and "html" in out["report"]
+    assert "GX Data Docs" not in Path(out["report"]["html"]).read_text(encoding="utf-8")
