@@ -2,21 +2,24 @@
 Postgres, a real Superset (its own environment, a temporary data folder and a free port, as in
 test_superset_up.py), then the read-only role and the dashboards bundle imported through Superset's API.
 
-What must hold: both dashboards exist by slug; every chart of every dashboard returns rows through
-`GET /api/v1/chart/{id}/data/` (only charts saved with a query_context do); Superset connects as
+What must hold: every dashboard of the bundle exists once by slug, with its title and charts; every chart of every
+dashboard returns rows through `GET /api/v1/chart/{id}/data/` (only charts saved with a query_context do); the
+native filters point at the datasets and charts they were written for; Superset connects as
 `muara_superset`, which can read marts but not raw; running provision again changes nothing.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+import yaml
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import SLUGS, Client
+from tests.e2e.conftest import BUNDLE, SLUGS, Client
 
 pytestmark = pytest.mark.integration
 
@@ -25,18 +28,83 @@ def _charts(client: Client, slug: str) -> list[dict]:  # type: ignore[type-arg]
     return list(client.get(f"/api/v1/dashboard/{slug}/charts")["result"])
 
 
-def test_both_dashboards_exist_by_slug_once(provisioned: tuple[dict[str, str], Client]) -> None:
+# every dashboard of the bundle: slug -> (title, number of charts)
+EXPECTED = {
+    "ruang-komando": ("Ruang Komando", 6),
+    "kinerja-opd": ("Kinerja OPD", 4),
+    "perizinan": ("Perizinan (MPP)", 5),
+    "kehadiran-pegawai": ("Kehadiran Pegawai", 4),
+    "tempat-tidur-rs": ("Tempat Tidur RS", 5),
+    "lalu-lintas-transportasi": ("Lalu Lintas dan Transportasi", 5),
+    "kemiskinan": ("Kemiskinan", 5),
+    "kedaruratan": ("Kedaruratan", 5),
+    "cctv": ("CCTV", 5),
+    "kepatuhan-data": ("Kepatuhan Data", 4),
+}
+N_CHARTS = sum(n for _, n in EXPECTED.values())
+
+
+def _bundle(kind: str) -> list[dict]:  # type: ignore[type-arg]
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((BUNDLE / kind).rglob("*.yaml"))]
+
+
+def test_the_bundle_holds_what_the_tests_expect() -> None:
+    """The expectations above are the bundle's: its dashboards, their titles and charts, and the chart files."""
+    in_bundle = {
+        d["slug"]: (
+            d["dashboard_title"],
+            sum(1 for v in d["position"].values() if isinstance(v, dict) and v.get("type") == "CHART"),
+        )
+        for d in _bundle("dashboards")
+    }
+    assert in_bundle == EXPECTED
+    assert tuple(sorted(EXPECTED)) == SLUGS
+    assert len(_bundle("charts")) == N_CHARTS
+
+
+def test_every_dashboard_exists_by_slug_once(provisioned: tuple[dict[str, str], Client]) -> None:
     _, client = provisioned
-    expected = {"ruang-komando": ("Ruang Komando", 6), "kinerja-opd": ("Kinerja OPD", 4)}
-    for slug, (title, n_charts) in expected.items():
+    for slug, (title, n_charts) in EXPECTED.items():
         dash = client.get(f"/api/v1/dashboard/{slug}")["result"]
         assert dash["dashboard_title"] == title and dash["slug"] == slug
         assert len(_charts(client, slug)) == n_charts, slug
     # two provisions, still one of each
     listed = client.get("/api/v1/dashboard/?q=(page_size:100)")["result"]
-    assert sorted(d["slug"] for d in listed) == sorted(SLUGS)
+    assert sorted(d["slug"] for d in listed) == sorted(EXPECTED)
     charts = client.get("/api/v1/chart/?q=(page_size:100)")["result"]
-    assert len(charts) == 10 and len({c["slice_name"] for c in charts}) == 10
+    assert len(charts) == N_CHARTS and len({c["slice_name"] for c in charts}) == N_CHARTS
+
+
+def test_native_filters_point_at_their_datasets(provisioned: tuple[dict[str, str], Client]) -> None:
+    """The import turns each filter's datasetUuid into the id of that dataset here, and the excluded chart ids of
+    the bundle into the ids of the same charts here: every id resolves, to the dataset and charts meant."""
+    _, client = provisioned
+    table_of_uuid = {d["uuid"]: d["table_name"] for d in _bundle("datasets")}
+    chart_of_placeholder = {
+        v["meta"]["chartId"]: v["meta"]["sliceName"]
+        for d in _bundle("dashboards")
+        for v in d["position"].values()
+        if isinstance(v, dict) and v.get("type") == "CHART"
+    }
+    wanted = {d["slug"]: d["metadata"]["native_filter_configuration"] for d in _bundle("dashboards")}
+    assert wanted["ruang-komando"] and wanted["kinerja-opd"], "the OPD filter is missing"
+    for slug, filters in wanted.items():
+        dash = client.get(f"/api/v1/dashboard/{slug}")["result"]
+        imported = {f["id"]: f for f in json.loads(dash["json_metadata"])["native_filter_configuration"]}
+        assert sorted(imported) == sorted(f["id"] for f in filters), slug
+        charts = {c["id"]: c["slice_name"] for c in _charts(client, slug)}
+        for want in filters:
+            got = imported[want["id"]]
+            target = got["targets"][0]
+            assert "datasetUuid" not in target and isinstance(target.get("datasetId"), int), (slug, got)
+            dataset = client.get(f"/api/v1/dataset/{target['datasetId']}")["result"]
+            assert dataset["table_name"] == table_of_uuid[want["targets"][0]["datasetUuid"]], (slug, want["name"])
+            assert target["column"]["name"] in {c["column_name"] for c in dataset["columns"]}, (slug, want["name"])
+            excluded = got["scope"]["excluded"]
+            assert all(i in charts for i in excluded), (slug, want["name"], excluded, charts)
+            assert sorted(charts[i] for i in excluded) == sorted(
+                chart_of_placeholder[i] for i in want["scope"]["excluded"]
+            ), (slug, want["name"])
 
 
 def test_every_chart_returns_rows(provisioned: tuple[dict[str, str], Client]) -> None:
