@@ -188,6 +188,17 @@ def colours() -> list[tuple[str, int, int]]:
     return [(str(w), int(n), int(t)) for w, n, t in rows]
 
 
+def busiest_opd() -> str | None:
+    """The OPD with the most complaints: the OPD login worth trying first."""
+    import psycopg
+
+    from muara import db
+
+    with psycopg.connect(db.url()) as conn:
+        row = conn.execute("select kode_opd from marts.fct_aduan group by 1 order by count(*) desc limit 1").fetchone()
+    return str(row[0]) if row else None
+
+
 def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = print) -> None:
     anchor = anchor or (date.today() - timedelta(days=1))
     try:
@@ -217,8 +228,9 @@ def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = pr
     say(f"  Superset  {done.dashboards['ruang-komando']}")
     say(f"            admin (data engineers): {superset.ADMIN_USER} / {superset.admin_password()}")
     say(f"            leadership: {superset.LEADERSHIP_USER} / {superset.user_password(superset.LEADERSHIP_USER)}")
-    example = next((u for u, role in done.access.users.items() if role.startswith(superset.OPD_ROLE_PREFIX)), None)
-    if example:
+    busiest = busiest_opd()
+    example = superset.opd_user(busiest) if busiest else None
+    if example and example in done.access.users:
         say(f"            an OPD ({done.access.users[example]}): {example} / {superset.user_password(example)}")
         say(f"            every OPD's login: {superset.logins_file()}")
     say(f"  inbox     {inbox.inbox_dir()}/<sender>/<dataset>/   reports: {settings.data_dir() / 'reports'}/<sender>/")
