@@ -62,7 +62,9 @@ ADUAN_SQL = """select
     aduan.alasan_warna,
     aduan.terlambat,
     aduan.sudah_selesai,
-    aduan.hari_lewat_batas,
+    -- 0 rather than null for a complaint not past its deadline (red because nobody handled it yet), so the red
+    -- list, sorted by days overdue, does not start with empty cells (Postgres sorts nulls first descending)
+    coalesce(aduan.hari_lewat_batas, 0) as hari_lewat_batas,
     aduan.jam_sejak_gerakan_terakhir,
     aduan.latitude,
     aduan.longitude,
@@ -121,6 +123,22 @@ DATASETS: dict[str, dict[str, Any]] = {
             ("waktu_lapor", "TIMESTAMP WITH TIME ZONE", True),
             ("batas_waktu", "TIMESTAMP WITH TIME ZONE", True),
         ],
+        "labels": {
+            "nomor_aduan": "Nomor aduan",
+            "opd": "OPD",
+            "nama_opd": "Nama OPD",
+            "nama_kelurahan": "Kelurahan",
+            "nama_kecamatan": "Kecamatan",
+            "nama_kategori": "Kategori",
+            "status": "Status",
+            "status_warna": "Warna",
+            "alasan_warna": "Alasan warna",
+            "terlambat": "Terlambat",
+            "hari_lewat_batas": "Hari lewat batas",
+            "jam_sejak_gerakan_terakhir": "Jam sejak gerakan terakhir",
+            "waktu_lapor": "Waktu lapor",
+            "batas_waktu": "Batas waktu",
+        },
     },
     "fct_skor_opd": {
         "description": "Skor kinerja OPD per jendela (harian, mingguan, bulanan, triwulan), marts.fct_skor_opd.",
@@ -140,6 +158,7 @@ DATASETS: dict[str, dict[str, Any]] = {
             ("skor_darurat", "DOUBLE PRECISION", False),
             ("porsi_aduan_tepat_waktu", "DOUBLE PRECISION", False),
         ],
+        "labels": {"singkatan": "OPD", "nama_opd": "Nama OPD", "skor": "Skor", "peringkat": "Peringkat"},
     },
     "skor_opd_metrik": {
         "description": "Rincian skor per metrik per OPD (marts.fct_skor_opd_metrik) dengan singkatan OPD.",
@@ -163,6 +182,16 @@ DATASETS: dict[str, dict[str, Any]] = {
             ("nilai_target", "DOUBLE PRECISION", False),
             ("skor_metrik", "DOUBLE PRECISION", False),
         ],
+        "labels": {
+            "opd": "OPD",
+            "nama_opd": "Nama OPD",
+            "layanan": "Layanan",
+            "nama_metrik": "Metrik",
+            "nilai": "Nilai",
+            "nilai_target": "Target",
+            "satuan": "Satuan",
+            "skor_metrik": "Skor metrik",
+        },
     },
 }
 
