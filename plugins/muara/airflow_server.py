@@ -91,6 +91,9 @@ def _env() -> dict[str, str]:
     env["AIRFLOW__API__HOST"] = HOST
     # tasks reach the api-server's execution API; it must name the port the api-server really listens on
     env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{port()}/execution/"
+    # LocalExecutor runs up to [core] parallelism tasks at once (default 32): 32 workers each importing pandas and
+    # GX thrash a 2-core machine. Two per core keeps the CPUs busy while one task waits on Postgres.
+    env.setdefault("AIRFLOW__CORE__PARALLELISM", str(2 * (os.cpu_count() or 2)))
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
