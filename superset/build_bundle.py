@@ -12,8 +12,9 @@ and ``superset/commands/*/importers/v1``. The import rewrites ``query_context``'
 id in the target Superset, so the ids written here (0) are placeholders.
 
 The database YAML holds no password and no port: ``sqlalchemy_uri`` keeps Superset's mask (``XXXXXXXXXX``) and
-``__MUARA_HOST__``/``__MUARA_PORT__``, which ``muara superset provision`` fills from ``muara db url`` when it zips
-the bundle; the password goes in the import request's ``passwords`` (see ``plugins/muara/superset.py``).
+``__MUARA_HOST__``/``__MUARA_PORT__``, and its extra the city's time zone as ``__MUARA_TZ__``; ``muara superset
+provision`` fills them from ``muara db url`` and the city's settings when it zips the bundle. The password goes
+in the import request's ``passwords`` (see ``plugins/muara/superset.py``).
 """
 
 from __future__ import annotations
@@ -2321,7 +2322,13 @@ def database_yaml() -> dict[str, Any]:
         "allow_cvas": False,
         "allow_dml": False,
         "allow_file_upload": False,
-        "extra": {"allows_virtual_table_explore": True, "schemas_allowed_for_file_upload": []},
+        "extra": {
+            "allows_virtual_table_explore": True,
+            "schemas_allowed_for_file_upload": [],
+            # days and weeks in charts are the city's (WIB, WITA or WIT), not UTC's: the session time zone
+            # decides date_trunc on timestamptz; provision fills in the configured city's zone
+            "engine_params": {"connect_args": {"options": "-c TimeZone=__MUARA_TZ__"}},
+        },
         "uuid": uid("database", DATABASE_FILE),
         "version": VERSION,
     }

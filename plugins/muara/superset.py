@@ -457,6 +457,7 @@ def bundle_files(kinds: tuple[str, ...] = ("databases", "datasets", "charts", "d
                 text.replace("__MUARA_HOST__", target.hostname or "127.0.0.1")
                 .replace("__MUARA_PORT__", str(target.port or 5432))
                 .replace("__MUARA_DB__", target.path.lstrip("/"))
+                .replace("__MUARA_TZ__", settings.city().tz_name)
             )
         out[rel] = text
     metadata = yaml.safe_load((root / "metadata.yaml").read_text(encoding="utf-8"))
@@ -770,6 +771,8 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
     dashboards. The database's URI in the bundle holds this server's host and port but a masked password (the
     password travels in ``passwords``); an existing database connection keeps its old URI through an import, so
     it is set again through ``PUT /api/v1/database/<id>`` every run: a moved port or a new password takes."""
+    import json
+
     import yaml
 
     if not os.environ.get("MUARA_SUPERSET_URL"):  # a Superset elsewhere needs no local environment
@@ -793,7 +796,13 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
     if not found:
         raise SupersetError(f"the import left no database {database['database_name']!r} in Superset")
     database_id = int(str(found[0]["id"]))
-    api.call("PUT", f"/api/v1/database/{database_id}", {"sqlalchemy_uri": reader_uri(password)})
+    # the URI (host, port, password) and extra (the city's time zone) of this run, also on a database that existed
+    filled = yaml.safe_load(bundle_files(("databases",))[DATABASE_FILE])
+    api.call(
+        "PUT",
+        f"/api/v1/database/{database_id}",
+        {"sqlalchemy_uri": reader_uri(password), "extra": json.dumps(filled["extra"])},
+    )
     say(f"database {database['database_name']!r} (id {database_id}): {reader_uri()}")
 
     dataset_ids: list[int] = []

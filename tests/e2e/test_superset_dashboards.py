@@ -128,6 +128,11 @@ def test_superset_connects_as_the_read_only_role(provisioned: tuple[dict[str, st
     uri = urlsplit(detail["sqlalchemy_uri"])
     assert uri.username == "muara_superset"
     assert uri.password in (None, "XXXXXXXXXX"), "Superset shows the password"
+    # charts count days in the city's time zone (Kupang: WITA), not UTC
+    from muara import settings
+
+    extra = json.loads(detail["extra"])
+    assert extra["engine_params"]["connect_args"]["options"] == f"-c TimeZone={settings.city().tz_name}"
 
     from muara import db
 
