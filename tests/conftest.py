@@ -74,6 +74,21 @@ def pg() -> Iterator[object]:
         db.stop()
 
 
+def empty_warehouse() -> None:
+    """Empty raw, quarantine and the ledger, and drop what dbt built, on the test server: a warehouse from nothing."""
+    import psycopg
+
+    from muara import db
+
+    with psycopg.connect(db.url(), autocommit=True) as conn:
+        tables = conn.execute(
+            "select format('%I.%I', table_schema, table_name) from information_schema.tables "
+            "where table_schema in ('raw', 'quarantine') and table_type = 'BASE TABLE'"
+        ).fetchall()
+        conn.execute(f"truncate {', '.join(t[0] for t in tables)}, muara.ingest_batch")
+        conn.execute("drop schema if exists snapshots, marts, intermediate, staging, referensi cascade")
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the parts of the repository that contracts and generation read, as ``MUARA_HOME``."""

@@ -18,7 +18,7 @@ import holidays
 import psycopg
 import pytest
 
-from tests.conftest import muara
+from tests.conftest import empty_warehouse, muara
 
 pytestmark = pytest.mark.integration
 
@@ -115,13 +115,7 @@ def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     from muara.demo_data import write_demo_data
 
     work = tmp_path_factory.mktemp("warehouse")
-    with psycopg.connect(db.url(), autocommit=True) as conn:
-        tables = conn.execute(
-            "select format('%I.%I', table_schema, table_name) from information_schema.tables "
-            "where table_schema in ('raw', 'quarantine') and table_type = 'BASE TABLE'"
-        ).fetchall()
-        conn.execute(f"truncate {', '.join(t[0] for t in tables)}, muara.ingest_batch")
-        conn.execute("drop schema if exists snapshots, marts, intermediate, staging, referensi cascade")
+    empty_warehouse()
     files = write_demo_data(work / "inbox", rows=1500, seed=7, anchor=ANCHOR, workers=1)
     for f in files:
         outcome = ingest.ingest_file(f.path, f.dataset, f.sender, write_report=False)

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 import yaml
 
-from tests.conftest import ROOT, muara
+from tests.conftest import ROOT, empty_warehouse, muara
 
 SUPERSET_BIN = ROOT / "superset" / ".venv" / "bin" / "superset"
 BUNDLE = ROOT / "superset" / "dashboards"
@@ -66,13 +66,7 @@ def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> str:
     from muara.demo_data import write_demo_data
 
     work = tmp_path_factory.mktemp("dashboards")
-    with psycopg.connect(db.url(), autocommit=True) as conn:
-        tables = conn.execute(
-            "select format('%I.%I', table_schema, table_name) from information_schema.tables "
-            "where table_schema in ('raw', 'quarantine') and table_type = 'BASE TABLE'"
-        ).fetchall()
-        conn.execute(f"truncate {', '.join(t[0] for t in tables)}, muara.ingest_batch")
-        conn.execute("drop schema if exists snapshots, marts, intermediate, staging, referensi cascade")
+    empty_warehouse()
     started = time.monotonic()
     files = write_demo_data(work / "inbox", rows=1500, seed=11, anchor=date.today() - timedelta(days=1), workers=1)
     for f in files:
