@@ -182,3 +182,10 @@ def test_bundle_in_git_is_what_the_generator_writes_and_holds_no_password() -> N
     assert res.returncode == 0, res.stdout + res.stderr
     database = (ROOT / "superset" / "dashboards" / "databases" / "muara_gudang.yaml").read_text()
     assert "muara_superset:XXXXXXXXXX@__MUARA_HOST__:__MUARA_PORT__/" in database
+
+
+def test_dbt_exposures_name_every_dashboard_of_the_bundle() -> None:
+    """dbt's exposures (lineage from marts to dashboards, in dbt docs) and the bundle list the same dashboards."""
+    exposures = yaml.safe_load((ROOT / "dbt" / "models" / "marts" / "_marts__exposures.yml").read_text())
+    slugs = {e["url"].rstrip("/").rsplit("/", 1)[1] for e in exposures["exposures"] if e["type"] == "dashboard"}
+    assert slugs == set(SLUGS)
