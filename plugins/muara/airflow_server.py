@@ -227,9 +227,16 @@ class Api:
         """How many of the run's task instances are in each state."""
         from urllib.parse import quote
 
-        body = self.get(f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}/taskInstances?limit=1000")
         counts: dict[str, int] = {}
-        for ti in body.get("task_instances", []):
-            state = str(ti.get("state") or "none")
-            counts[state] = counts.get(state, 0) + 1
-        return counts
+        offset = 0
+        while True:  # the API gives at most [api] maximum_page_limit (100) rows a page
+            body = self.get(
+                f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}/taskInstances?limit=100&offset={offset}"
+            )
+            page = body.get("task_instances", [])
+            for ti in page:
+                state = str(ti.get("state") or "none")
+                counts[state] = counts.get(state, 0) + 1
+            offset += len(page)
+            if not page or offset >= int(body.get("total_entries", 0)):
+                return counts
