@@ -461,7 +461,8 @@ def bundle_files(kinds: tuple[str, ...] = ("databases", "datasets", "charts", "d
             )
         out[rel] = text
     metadata = yaml.safe_load((root / "metadata.yaml").read_text(encoding="utf-8"))
-    metadata["type"] = {"dashboards": "Dashboard", "charts": "Slice", "datasets": "SqlaTable"}[kinds[-1]]
+    kind_names = {"dashboards": "Dashboard", "charts": "Slice", "datasets": "SqlaTable", "databases": "Database"}
+    metadata["type"] = kind_names[kinds[-1]]
     out["metadata.yaml"] = yaml.safe_dump(metadata, sort_keys=False)
     return out
 
