@@ -91,9 +91,9 @@ def _env() -> dict[str, str]:
     env["AIRFLOW__API__HOST"] = HOST
     # tasks reach the api-server's execution API; it must name the port the api-server really listens on
     env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{port()}/execution/"
-    # LocalExecutor runs up to [core] parallelism tasks at once (default 32). A mapped ingest task spends most of
-    # its ~20 s waiting (process start, the execution API, Postgres), not computing: on 2 cores 4 at once took the
-    # 111 demo files in 9.5 min, 32 at once in 73 s but with 32 workers of 330 MB each. 8 per core is the middle.
+    # LocalExecutor runs up to [core] parallelism tasks at once (default 32, each a worker of ~330 MB). Measured on
+    # 2 idle cores with 16: the 111 demo files took 7 min, ~7.6 CPU-seconds a file, most of it a new Python process
+    # importing pandas and GX for every mapped task. That is CPU-bound: more at once would only cost memory.
     env.setdefault("AIRFLOW__CORE__PARALLELISM", str(8 * (os.cpu_count() or 2)))
     env["PYTHONUNBUFFERED"] = "1"
     return env

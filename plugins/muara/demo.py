@@ -98,18 +98,29 @@ def _failed(api: airflow_server.Api, dag_id: str, run: dict[str, Any]) -> DemoEr
     )
 
 
+def _started_before(run: dict[str, Any], at: datetime) -> bool:
+    value = run.get("start_date")  # None while queued
+    return bool(value) and datetime.fromisoformat(str(value)) < at
+
+
 def wait_for_ingest(api: airflow_server.Api, dropped: Dropped, say: Callable[[str], object]) -> None:
-    """Until the inbox holds none of the dropped files and no ingest run is active (one has finished since)."""
+    """Until the inbox holds none of the dropped files and every ingest run that could have taken one (started
+    before the inbox was empty) has finished. Runs that start later (every 2 minutes) find nothing to take."""
     from muara.datasets import DATASETS
 
     started = time.monotonic()
     last = 0.0
+    empty_at: datetime | None = None
     while True:
         left = len(inbox.pending(tuple(DATASETS)))
-        runs = [r for r in api.runs("ingest") if _since(r, "end_date", dropped.at)]
-        active = [r for r in api.runs("ingest") if r["state"] in ("queued", "running")]
-        if left == 0 and runs and not active:
-            failed = [r for r in runs if r["state"] == "failed"]
+        if left == 0 and empty_at is None:
+            empty_at = datetime.now(UTC)
+        latest = api.runs("ingest")
+        active = [r for r in latest if r["state"] in ("queued", "running")]
+        holding = [r for r in active if empty_at is None or _started_before(r, empty_at)]
+        finished = [r for r in latest if _since(r, "end_date", dropped.at)]
+        if empty_at is not None and finished and not holding:
+            failed = [r for r in finished if r["state"] == "failed"]
             if failed:
                 raise _failed(api, "ingest", failed[0])
             say(f"ingest: all {dropped.files} files taken ({time.monotonic() - started:.0f} s)")
@@ -131,7 +142,10 @@ def wait_for_warehouse(api: airflow_server.Api, since: datetime, say: Callable[[
     """Until the warehouse DAG, scheduled by the ingest DAG's Asset events since ``since``, has a finished run;
     when no event came (every file was already loaded), the last successful run stands, or one is triggered."""
     events = api.get(f"/api/v2/assets/events?source_dag_id=ingest&timestamp_gte={_iso(since)}&limit=1")
-    if int(events.get("total_entries", 0)) == 0:
+    under_way = any(r["state"] not in FINISHED for r in api.runs("warehouse"))
+    if int(events.get("total_entries", 0)) == 0 and under_way:
+        say("warehouse: nothing new arrived, but a run is under way: waiting for it")
+    elif int(events.get("total_entries", 0)) == 0:
         ok = [r for r in api.runs("warehouse", 50) if r["state"] == "success"]
         if ok:
             say(f"warehouse: nothing new arrived; its last run {ok[0]['dag_run_id']} succeeded")
@@ -142,8 +156,14 @@ def wait_for_warehouse(api: airflow_server.Api, since: datetime, say: Callable[[
         say(f"warehouse: scheduled by {events['total_entries']} raw.* Asset events from the ingest DAG")
     started = time.monotonic()
     last = 0.0
+    watched: set[str] = set()  # runs under way once seen stay watched after they finish
     while True:
-        runs = [r for r in api.runs("warehouse") if _since(r, "run_after", since)]
+        runs = [
+            r
+            for r in api.runs("warehouse")
+            if _since(r, "run_after", since) or r["state"] not in FINISHED or r["dag_run_id"] in watched
+        ]
+        watched.update(str(r["dag_run_id"]) for r in runs)
         active = [r for r in runs if r["state"] not in FINISHED]
         if runs and not active:
             newest = runs[0]
