@@ -1,4 +1,8 @@
-{{ config(materialized='view') }}
+-- A table, not a view like fct_aduan: it reads the view int_izin__sla, and dbt-postgres replaces a view by
+-- renaming it and dropping the old one with cascade, which dropped a view built on it until the run rebuilt it,
+-- so the Perizinan dashboard failed for minutes of every warehouse run. Permit standards count working days:
+-- colours judged at each build (the warehouse DAG runs whenever new rows arrive) are fresh enough.
+-- (fct_aduan stays a view, live between builds: it reads the incremental table int_aduan__sla, never swapped.)
 
 -- One row per permit application, judged at the as-of moment like complaints:
 --   hijau = finished (terbit / ditolak / dicabut), `terlambat` if after the service standard;
