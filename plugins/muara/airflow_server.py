@@ -31,7 +31,12 @@ REQUIRED_ENV = ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "AIRFLOW__DATABASE
 
 
 class AirflowError(RuntimeError):
-    """Airflow cannot be started, reached or asked; the message says what to do."""
+    """Airflow cannot be started, reached or asked; the message says what to do. ``status`` is the HTTP status
+    when the REST API answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def home() -> Path:
@@ -74,8 +79,9 @@ def health() -> dict[str, str]:
     return {name: str(part.get("status")) for name, part in body.items() if isinstance(part, dict)}
 
 
-def healthy() -> bool:
-    status = health()
+def healthy(status: dict[str, str] | None = None) -> bool:
+    """Whether every component reports healthy (in ``status``, when one was just read)."""
+    status = health() if status is None else status
     wanted = ("metadatabase", "scheduler", "triggerer", "dag_processor")
     return all(status.get(name) == "healthy" for name in wanted)
 
@@ -122,12 +128,13 @@ def up(say: Callable[[str], object] = print) -> str:
 
     def ready() -> bool:
         nonlocal last
-        if healthy():
+        status = health()
+        if healthy(status):
             return True
         if time.monotonic() - last >= 15:
             last = time.monotonic()
-            status = health() or {"api-server": "starting"}
-            say(f"  {time.monotonic() - started:4.0f} s  " + ", ".join(f"{k}: {v}" for k, v in sorted(status.items())))
+            parts = status or {"api-server": "starting"}
+            say(f"  {time.monotonic() - started:4.0f} s  " + ", ".join(f"{k}: {v}" for k, v in sorted(parts.items())))
         return False
 
     try:
@@ -195,7 +202,7 @@ class Api:
                 result = json.load(resp)
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode(errors="replace")[:1000]
-            raise AirflowError(f"Airflow answered {exc.code} to {method} {path}: {detail}") from exc
+            raise AirflowError(f"Airflow answered {exc.code} to {method} {path}: {detail}", exc.code) from exc
         except (urllib.error.URLError, OSError) as exc:
             raise AirflowError(f"Airflow at {self.base} does not answer ({exc})") from exc
         return dict(result) if isinstance(result, dict) else {"result": result}
@@ -213,7 +220,7 @@ class Api:
         try:
             self.get(f"/api/v2/dags/{dag_id}")
         except AirflowError as exc:
-            if " 404 " in str(exc):
+            if exc.status == 404:  # not parsed yet
                 return False
             raise
         return True

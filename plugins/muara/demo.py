@@ -9,7 +9,8 @@
 5. it prints what the mayor would see first (complaints by colour), the URLs and the logins.
 
 Running it again is safe: a running Airflow or Superset is reused, a file already loaded is recorded as a duplicate
-(nothing is loaded twice), and when nothing new arrived the warehouse DAG is run once only if it never succeeded.
+(nothing is loaded twice), and when nothing new arrived a warehouse run under way is waited for, else the last
+successful one stands (or, if it never succeeded, it is triggered once).
 """
 
 from __future__ import annotations
@@ -77,10 +78,16 @@ def _iso(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _since(run: dict[str, Any], field: str, at: datetime) -> bool:
-    """Whether the run's ``field`` (an ISO time from the API, or None) is at or after ``at``."""
+def _run_time(run: dict[str, Any], field: str) -> datetime | None:
+    """A run's time ``field`` from the API (ISO text; None while it has none, e.g. start_date while queued)."""
     value = run.get(field)
-    return bool(value) and datetime.fromisoformat(str(value)) >= at
+    return datetime.fromisoformat(str(value)) if value else None
+
+
+def _since(run: dict[str, Any], field: str, at: datetime) -> bool:
+    """Whether the run's ``field`` is at or after ``at``."""
+    when = _run_time(run, field)
+    return when is not None and when >= at
 
 
 def _run_line(api: airflow_server.Api, dag_id: str, run: dict[str, Any]) -> str:
@@ -98,11 +105,6 @@ def _failed(api: airflow_server.Api, dag_id: str, run: dict[str, Any]) -> DemoEr
     )
 
 
-def _started_before(run: dict[str, Any], at: datetime) -> bool:
-    value = run.get("start_date")  # None while queued
-    return bool(value) and datetime.fromisoformat(str(value)) < at
-
-
 def wait_for_ingest(api: airflow_server.Api, dropped: Dropped, say: Callable[[str], object]) -> None:
     """Until the inbox holds none of the dropped files and every ingest run that could have taken one (started
     before the inbox was empty) has finished. Runs that start later (every 2 minutes) find nothing to take."""
@@ -117,7 +119,8 @@ def wait_for_ingest(api: airflow_server.Api, dropped: Dropped, say: Callable[[st
             empty_at = datetime.now(UTC)
         latest = api.runs("ingest")
         active = [r for r in latest if r["state"] in ("queued", "running")]
-        holding = [r for r in active if empty_at is None or _started_before(r, empty_at)]
+        # a run started before the inbox was empty may hold a dropped file; a queued one (no start yet) cannot
+        holding = [r for r in active if empty_at is None or (_run_time(r, "start_date") or empty_at) < empty_at]
         finished = [r for r in latest if _since(r, "end_date", dropped.at)]
         if empty_at is not None and finished and not holding:
             failed = [r for r in finished if r["state"] == "failed"]
@@ -142,18 +145,19 @@ def wait_for_warehouse(api: airflow_server.Api, since: datetime, say: Callable[[
     """Until the warehouse DAG, scheduled by the ingest DAG's Asset events since ``since``, has a finished run;
     when no event came (every file was already loaded), the last successful run stands, or one is triggered."""
     events = api.get(f"/api/v2/assets/events?source_dag_id=ingest&timestamp_gte={_iso(since)}&limit=1")
-    under_way = any(r["state"] not in FINISHED for r in api.runs("warehouse"))
-    if int(events.get("total_entries", 0)) == 0 and under_way:
+    announced = int(events.get("total_entries", 0))
+    recent = api.runs("warehouse", 50)
+    if not announced and any(r["state"] not in FINISHED for r in recent):
         say("warehouse: nothing new arrived, but a run is under way: waiting for it")
-    elif int(events.get("total_entries", 0)) == 0:
-        ok = [r for r in api.runs("warehouse", 50) if r["state"] == "success"]
+    elif not announced:
+        ok = [r for r in recent if r["state"] == "success"]
         if ok:
             say(f"warehouse: nothing new arrived; its last run {ok[0]['dag_run_id']} succeeded")
             return ok[0]
         say("warehouse: nothing new arrived and it never succeeded: triggering it once")
         api.post("/api/v2/dags/warehouse/dagRuns", {"logical_date": None, "note": "make demo"})
     else:
-        say(f"warehouse: scheduled by {events['total_entries']} raw.* Asset events from the ingest DAG")
+        say(f"warehouse: scheduled by {announced} raw.* Asset events from the ingest DAG")
     started = time.monotonic()
     last = 0.0
     watched: set[str] = set()  # runs under way once seen stay watched after they finish

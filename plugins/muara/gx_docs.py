@@ -20,6 +20,7 @@ import html
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,7 @@ def _key(value: Any) -> str | None:
     return _display(value)
 
 
+@cache
 def _offline_view_class() -> type:
     from great_expectations.render.view import DefaultJinjaPageView
     from jinja2 import ChoiceLoader, FileSystemLoader
@@ -239,4 +241,5 @@ def _offline_view_class() -> type:
 
 
 def OfflinePageView() -> Any:
+    """A new page view (the class is made once, on first use, so importing this module never imports GX)."""
     return _offline_view_class()()

@@ -29,7 +29,7 @@ SLUGS = tuple(
 )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -90,7 +90,7 @@ def provisioned(warehouse: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     os.environ.pop("SUPERSET_SECRET_KEY", None)
     env = {
         "MUARA_DATA_DIR": str(tmp_path_factory.mktemp("superset-data") / "data"),
-        "MUARA_SUPERSET_PORT": str(_free_port()),
+        "MUARA_SUPERSET_PORT": str(free_port()),
     }
     try:
         started = time.monotonic()

@@ -18,7 +18,7 @@ import pytest
 
 from muara import airflow_server, demo
 from tests.conftest import muara
-from tests.e2e.conftest import _free_port
+from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ def _airflow_processes(home: str) -> list[int]:
 def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: Path) -> None:
     from muara.demo_data import write_demo_data
 
-    port = _free_port()
+    port = free_port()
     env = {"MUARA_AIRFLOW_PORT": str(port), "MUARA_DATA_DIR": str(tmp_path / "data")}
     os.environ.update(env)  # this process's Api and inbox calls look at the same port and folder
     home = os.environ["AIRFLOW_HOME"]

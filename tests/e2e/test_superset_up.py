@@ -19,16 +19,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, muara
+from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.integration
 
 SUPERSET_BIN = ROOT / "superset" / ".venv" / "bin" / "superset"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _port_free(port: int) -> bool:
@@ -62,7 +57,7 @@ def superset_env(pg: object, tmp_path: Path) -> dict[str, str]:
 
         with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
             conn.execute("drop database if exists superset with (force)")
-    env = {"MUARA_DATA_DIR": str(tmp_path / "data"), "MUARA_SUPERSET_PORT": str(_free_port())}
+    env = {"MUARA_DATA_DIR": str(tmp_path / "data"), "MUARA_SUPERSET_PORT": str(free_port())}
     os.environ.pop("SUPERSET_SECRET_KEY", None)
     return env
 
