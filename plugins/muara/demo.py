@@ -29,7 +29,8 @@ from muara.airflow_server import AirflowError
 
 DAGS = ("ingest", "warehouse")
 PROGRESS_EVERY = 15.0  # seconds between progress lines while waiting
-INGEST_TIMEOUT = 1200.0
+# generous: alone, 2 cores take the 111 demo files in ~6 min, but with a test suite running beside it 20 min
+INGEST_TIMEOUT = 3600.0
 WAREHOUSE_TIMEOUT = 2400.0
 FINISHED = {"success", "failed"}
 
@@ -130,8 +131,9 @@ def wait_for_ingest(api: airflow_server.Api, dropped: Dropped, say: Callable[[st
             return
         if time.monotonic() - started > INGEST_TIMEOUT:
             raise DemoError(
-                f"after {INGEST_TIMEOUT:.0f} s {left} files are still in {inbox.inbox_dir()}: is the ingest DAG on? "
-                f"See {airflow_server.url()}/dags/ingest and {airflow_server.home() / 'standalone.log'}"
+                f"after {INGEST_TIMEOUT:.0f} s {left} files are still in {inbox.inbox_dir()} and {len(holding)} ingest "
+                f"runs that may hold one are not finished: is the ingest DAG on? See "
+                f"{airflow_server.url()}/dags/ingest and {airflow_server.home() / 'standalone.log'}"
             )
         if time.monotonic() - last >= PROGRESS_EVERY:
             last = time.monotonic()
