@@ -16,6 +16,9 @@ DEMO_INBOX  := $(CURDIR)/data/inbox
 DEMO_ROWS   ?= 5000
 
 export UV_PYTHON_DOWNLOADS := never
+# compile every installed module to .pyc once, at install: these machines set PYTHONDONTWRITEBYTECODE=1, so
+# otherwise each new Python process (every Airflow task, every CLI call) recompiles GX and pandas (~6.7 s)
+export UV_COMPILE_BYTECODE := 1
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export AIRFLOW_HOME := $(CURDIR)/.airflow

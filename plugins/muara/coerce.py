@@ -116,8 +116,10 @@ def _convert(values: np.ndarray, col: Column, tz: ZoneInfo) -> tuple[object, _Ba
 
 
 def _to_text(values: np.ndarray, col: Column) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = [(v.strip() or None) if type(v) is str else _text(v) for v in values]
+    out = _stripped_strings(values)
+    if out is None:  # numbers, dates or booleans among the values (a spreadsheet's cells): one by one
+        out = np.empty(len(values), dtype=object)
+        out[:] = [(v.strip() or None) if type(v) is str else _text(v) for v in values]
     canon = _canonical(col)
     if canon:
         mapping = {}
@@ -127,6 +129,23 @@ def _to_text(values: np.ndarray, col: Column) -> np.ndarray:
                 mapping[v] = code
         if mapping:
             out[:] = [mapping.get(v, v) if v is not None else None for v in out]
+    return out
+
+
+def _stripped_strings(values: np.ndarray) -> np.ndarray | None:
+    """Text and blanks only (every CSV column, most others): stripped, empty -> None, in Arrow.
+
+    Arrow's ``utf8_trim_whitespace`` strips exactly the characters ``str.strip()`` does (checked over every
+    code point up to U+2FFFF). None when a value is not text, for :func:`_text` to render one by one.
+    """
+    try:
+        arr = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    trimmed = pc.utf8_trim_whitespace(arr)
+    out: np.ndarray = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed).to_numpy(
+        zero_copy_only=False
+    )
     return out
 
 

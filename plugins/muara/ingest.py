@@ -172,22 +172,29 @@ def _cell_errors(cell_errors: list[Any], contract: Contract) -> list[RowError]:
     return out
 
 
-def _original_values(chunk: Any, position: int, contract: Contract) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+def _original_rows(chunk: Any, positions: list[int], contract: Contract) -> list[dict[str, Any]]:
+    """The rows at ``positions`` as read (personal data protected), column by column for speed."""
+    if not positions:
+        return []
+    columns: dict[str, list[Any]] = {}
     for name in chunk.frame.columns:
-        v = chunk.frame.iat[position, chunk.frame.columns.get_loc(name)]
-        values[name] = pii.protect_text(v, contract.column(name)) if name in contract.column_names else v
+        values = chunk.frame[name].iloc[positions].to_numpy(dtype=object).tolist()
+        if name in contract.column_names and contract.column(name).pii is not None:
+            column = contract.column(name)
+            values = [pii.protect_text(v, column) for v in values]
+        columns[name] = values
     if chunk.extra is not None:
         for name in chunk.extra.columns:
-            values[name] = chunk.extra.iat[position, chunk.extra.columns.get_loc(name)]
-    out: dict[str, Any] = {}
-    for k, v in values.items():
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            v = None
-        elif isinstance(v, float) and v.is_integer():
-            v = int(v)  # a spreadsheet's 2140.0 is the 2140 the officer typed
-        out[k] = v
-    return out
+            columns[name] = chunk.extra[name].iloc[positions].to_numpy(dtype=object).tolist()
+    return [{name: _plain(values[i]) for name, values in columns.items()} for i in range(len(positions))]
+
+
+def _plain(v: Any) -> Any:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)  # a spreadsheet's 2140.0 is the 2140 the officer typed
+    return v
 
 
 class _KeySeen:
@@ -304,11 +311,10 @@ def process_file(
             good_mask = np.ones(len(typed), dtype=bool)
             good_mask[bad] = False
             out.rows_read += len(typed)
-            rejected_now = []
-            for pos in bad:
-                rejected_now.append(
-                    RejectedRow(int(chunk.row_numbers[pos]), _original_values(chunk, pos, contract), by_row[pos])
-                )
+            rejected_now = [
+                RejectedRow(int(chunk.row_numbers[pos]), values, by_row[pos])
+                for pos, values in zip(bad, _original_rows(chunk, bad, contract), strict=True)
+            ]
             room = REPORT_DETAIL_ROWS - len(out.rejected)
             out.rejected.extend(rejected_now[: max(room, 0)])
             if writer is not None:
@@ -327,9 +333,16 @@ def process_file(
             t_validate += t2 - t1
             t_load += t3 - t2
     except UnusableFile as exc:  # a problem found only once reading began (e.g. a header-only file)
+        if writer is not None:
+            writer.abandon()  # the caller rolls back everything of this file
         return _unusable(out, exc.reason, exc.message, exc.fix)
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
     if writer is not None:
         t0 = time.monotonic()
+        writer.flush()
         dup_rule, dup_fix = _duplicate_texts(contract)
         for row_number, values in writer.move_duplicates_across_chunks(dup_rule, dup_fix):
             out.reason_counts[(contract.primary_key[0], "duplicate_key")] += 1
@@ -350,6 +363,7 @@ def process_file(
                         ],
                     )
                 )
+        writer.flush()
         out.rows_loaded, out.rows_rejected = writer.rows_loaded, writer.rows_rejected
         t_load += time.monotonic() - t0
     if out.rows_read == 0:

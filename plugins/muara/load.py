@@ -7,13 +7,17 @@ dataset) is recorded as ``duplicate`` and loads nothing; a transaction-scoped ad
 two concurrent runs of the same file see each other.
 
 Rows go through Arrow's CSV writer into ``COPY ... (FORMAT csv)``: the same speed as a bare COPY, with types,
-NULLs, quotes and time zones preserved exactly.
+NULLs, quotes and time zones preserved exactly. The CSV writing and the COPY run on a thread of their own, in
+the order they were handed over, so Postgres parses, checks and indexes one chunk while Python reads and
+validates the next (Arrow and psycopg release the GIL while they work or wait).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import queue
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,8 +103,67 @@ def _arrow_type(physical: str) -> pa.DataType:
     }[physical]
 
 
+class _CopyThread:
+    """COPY jobs on one connection, in order, on a background thread: at most one chunk waits in line.
+
+    The caller must not use the connection until :meth:`finish` (or :meth:`abandon`) returned. After a failed
+    job the thread keeps taking jobs without running them, so a producer never blocks on a full queue; the
+    error is raised to the caller at its next :meth:`submit` or at :meth:`finish`.
+    """
+
+    def __init__(self, conn: Connection[Any]) -> None:
+        self.conn = conn
+        self.jobs: queue.Queue[tuple[sql.Composed, pa.Table] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="muara-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is not None:
+                continue
+            statement, table = job
+            try:
+                buf = io.BytesIO()
+                pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+                with self.conn.cursor().copy(statement) as copy:
+                    copy.write(buf.getbuffer())
+            except BaseException as exc:  # handed to the caller, which rolls the whole file back
+                self.error = exc
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def submit(self, statement: sql.Composed, table: pa.Table) -> None:
+        self._raise()
+        self.jobs.put((statement, table))
+
+    def finish(self) -> None:
+        """Wait for every job; raise the first failure."""
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join()
+        self._raise()
+
+    def abandon(self) -> None:
+        """Stop after the job under way (the caller rolls back); its failure, if any, is not raised."""
+        if self.thread.is_alive():
+            while True:  # drop what has not started
+                try:
+                    self.jobs.get_nowait()
+                except queue.Empty:
+                    break
+            self.jobs.put(None)
+            self.thread.join()
+
+
 class BatchWriter:
-    """Streams one file's rows into raw and quarantine inside the caller's open transaction."""
+    """Streams one file's rows into raw and quarantine inside the caller's open transaction.
+
+    Call :meth:`flush` when the rows are written (before using the connection again), or :meth:`abandon`
+    when the file is given up.
+    """
 
     def __init__(
         self, conn: Connection[Any], contract: Contract, batch_id: uuid.UUID, sender: str, source_file: str
@@ -131,6 +194,23 @@ class BatchWriter:
         self.rows_loaded = 0
         self.rows_rejected = 0
         self.chunks = 0
+        self._copier: _CopyThread | None = None
+
+    def _copy(self, statement: sql.Composed, table: pa.Table) -> None:
+        if self._copier is None:
+            self._copier = _CopyThread(self.conn)
+        self._copier.submit(statement, table)
+
+    def flush(self) -> None:
+        """Every row handed over is in the database (or the COPY's error is raised)."""
+        if self._copier is not None:
+            copier, self._copier = self._copier, None
+            copier.finish()
+
+    def abandon(self) -> None:
+        if self._copier is not None:
+            copier, self._copier = self._copier, None
+            copier.abandon()
 
     def write_good(self, typed: pd.DataFrame, row_numbers: Any) -> None:
         self.chunks += 1
@@ -148,11 +228,7 @@ class BatchWriter:
                 arrays.append(pa.array(row_numbers, pa.int64()))
             else:
                 arrays.append(_to_arrow(typed[field.name], field.type))
-        table = pa.Table.from_arrays(arrays, schema=self._schema)
-        buf = io.BytesIO()
-        pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-        with self.conn.cursor().copy(self._raw_copy) as copy:
-            copy.write(buf.getbuffer())
+        self._copy(self._raw_copy, pa.Table.from_arrays(arrays, schema=self._schema))
         self.rows_loaded += len(typed)
 
     def write_rejected(
@@ -170,10 +246,7 @@ class BatchWriter:
                 "alasan": pa.array([json.dumps(r, ensure_ascii=False, default=str) for r in reasons]),
             }
         )
-        buf = io.BytesIO()
-        pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-        with self.conn.cursor().copy(self._quarantine_copy) as copy:
-            copy.write(buf.getbuffer())
+        self._copy(self._quarantine_copy, table)
         self.rows_rejected += len(originals)
 
     def move_duplicates_across_chunks(self, rule: str, fix: str) -> list[tuple[int, dict[str, Any]]]:
@@ -184,6 +257,7 @@ class BatchWriter:
         ``_batch_id`` index) names the duplicates by ``ctid``; deleting by ``ctid`` is a TID scan. A join
         delete would let the planner, blind to the rows this transaction just copied, pick a nested loop.
         """
+        self.flush()
         if self.chunks <= 1:
             return []
         key = sql.SQL(", ").join(map(sql.Identifier, self.contract.primary_key))

@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from muara import pii, reference, settings
@@ -94,10 +95,35 @@ def _batch_definition(dataset: str) -> Any:
 def _pandas_source() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
 
+    # GX fingerprints every pandas batch under 1 GB (md5 of ``hash_pandas_object``, twice per validation) only
+    # to label it in the batch markers; that was 0.42 s of every 100,000-row chunk. The file already has its
+    # sha256 in the ledger, so the label is not needed: a threshold of 0 skips it and nothing else changes.
+    pandas_execution_engine.HASH_THRESHOLD = 0
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # logs, not terminal bars
     return context.data_sources.add_pandas("muara")
+
+
+def _gx_view(typed: pd.DataFrame) -> pd.DataFrame:
+    """The chunk as GX's pandas engine runs fastest on it: nullable numbers as plain ``float64``, text as
+    pandas' Arrow-backed ``str``.
+
+    GX compares ``float64``/``int64`` columns against a range vectorised, but a nullable ``Float64``/``Int64``
+    column one value at a time in Python (``column_values_between.is_between``: 0.5 s per expectation per
+    100,000 rows). For text, GX's null checks, row filters, regexes and set lookups run in Arrow on ``str``
+    and value by value on ``object``. NaN is GX's null for both, as ``None``/``pd.NA`` are for the originals,
+    so every result is the same (the whole suite: 3.0 s -> 1.6 s per 100,000 ``aduan`` rows); reports still
+    show values from ``typed`` itself.
+    """
+    view = typed.copy(deep=False)
+    for c, t in typed.dtypes.items():
+        if isinstance(t, (pd.Float64Dtype, pd.Int64Dtype)):
+            view[c] = typed[c].to_numpy(dtype="float64", na_value=float("nan"))
+        elif t == np.dtype(object):
+            view[c] = typed[c].astype("str")
+    return view
 
 
 class Validator:
@@ -134,7 +160,7 @@ class Validator:
 
     def validate(self, typed: pd.DataFrame) -> list[RowError]:
         """Every rule broken by every row of ``typed`` (which must have a 0..n-1 index and every column)."""
-        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": typed})
+        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": _gx_view(typed)})
         result = batch.validate(
             self.suite, expectation_parameters=self.parameters, result_format={"result_format": "COMPLETE"}
         )
