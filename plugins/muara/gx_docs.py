@@ -38,7 +38,8 @@ TEMPLATES = Path(__file__).with_name("gx_docs_templates")
 _COUNT_KEYS = ("element_count", "unexpected_count", "missing_count")
 
 
-def _columns_of(kwargs: dict[str, Any]) -> list[str]:
+def columns_of(kwargs: dict[str, Any]) -> list[str]:
+    """The columns an expectation reads, from its kwargs."""
     names = [kwargs.get(k) for k in ("column", "column_A", "column_B")]
     return [n for n in names if isinstance(n, str)] + [str(c) for c in kwargs.get("column_list") or []]
 
@@ -80,11 +81,11 @@ class DocsCollector:
         self.merged: list[_Merged] = []
         self.chunks = 0
 
-    def add(self, result: Any) -> None:
-        """Fold one chunk's ``ExpectationSuiteValidationResult`` in; nothing of it is kept but counts and
-        up to MAX_EXAMPLES protected values per expectation."""
+    def add(self, results: list[Any]) -> None:
+        """Fold one chunk's ``ExpectationValidationResult``s (in suite order) in; nothing of them is kept but
+        counts and up to MAX_EXAMPLES protected values per expectation."""
         self.chunks += 1
-        for i, res in enumerate(result.results):
+        for i, res in enumerate(results):
             config = res.expectation_config
             if i == len(self.merged):
                 self.merged.append(_Merged(config, self._personal(config.kwargs)))
@@ -102,7 +103,7 @@ class DocsCollector:
 
     def _personal(self, kwargs: dict[str, Any]) -> list[str]:
         names = set(self.contract.column_names)
-        return [c for c in _columns_of(kwargs) if c in names and self.contract.column(c).pii is not None]
+        return [c for c in columns_of(kwargs) if c in names and self.contract.column(c).pii is not None]
 
     def _shown(self, value: Any, m: _Merged) -> str | _Drop | None:
         """A failing value as the page shows it: personal parts protected, escaped; ``_DROP`` for a personal

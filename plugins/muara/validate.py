@@ -11,9 +11,11 @@ names someone other than the sender is rejected (an OPD cannot write another OPD
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -25,7 +27,7 @@ import pandas as pd
 from muara import pii, reference, settings
 from muara.contract import Contract
 from muara.generate import NOW_PARAMETER, city_bound_parameter, code_list_parameter
-from muara.gx_docs import DocsCollector
+from muara.gx_docs import DocsCollector, columns_of
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -126,6 +128,34 @@ def _gx_view(typed: pd.DataFrame) -> pd.DataFrame:
     return view
 
 
+def _column_groups(document: dict[str, Any]) -> list[tuple[list[str], Any, dict[str, int]]]:
+    """The suite split by the columns each expectation reads: (columns, sub-suite, id -> position in the suite).
+
+    GX's pandas engine copies the rows of the WHOLE frame it is given for every metric of every expectation
+    (to drop the rows where the column is missing, then to pick the unexpected ones). Given only the columns
+    an expectation reads, it copies one or two columns instead of all of them: the ``aduan`` suite on
+    100,000 rows, 2.7 s as one suite on the whole chunk, 0.8 s as 19 groups on their own columns. Every
+    expectation, its parameters and its result stay exactly what the contract's suite says; each gets an id,
+    because GX does not return results in the suite's order.
+    """
+    import great_expectations as gx
+
+    grouped: dict[tuple[str, ...], list[int]] = {}
+    for i, expectation in enumerate(document["expectations"]):
+        grouped.setdefault(tuple(columns_of(expectation["kwargs"])), []).append(i)
+    groups = []
+    for columns, where in grouped.items():
+        ids = {str(uuid.uuid4()): i for i in where}
+        # built from the JSON, not added one by one: adding upserts by column, and two ranges on one column
+        # (Indonesia's box and the city's) would become one
+        sub = gx.ExpectationSuite(
+            name=f"{document['name']}:{'+'.join(columns) or 'tabel'}",
+            expectations=[{**copy.deepcopy(document["expectations"][i]), "id": id_} for id_, i in ids.items()],
+        )
+        groups.append((list(dict.fromkeys(columns)), sub, ids))
+    return groups
+
+
 class Validator:
     """Runs one contract's GX suite on typed chunks of one file."""
 
@@ -144,7 +174,9 @@ class Validator:
         self.sender = sender
         city = settings.city(city_code)
         path = settings.project_root() / "expectations" / f"{contract.name}.json"
-        self.suite = gx.ExpectationSuite(**json.loads(path.read_text(encoding="utf-8")))
+        document = json.loads(path.read_text(encoding="utf-8"))
+        self._groups = _column_groups(document)
+        self.suite = gx.ExpectationSuite(**document)
         self._batch_definition = _batch_definition(contract.name)
         #: the file's results merged chunk by chunk for its Data Docs page (None once it could not be kept)
         self.docs: DocsCollector | None = DocsCollector(contract, self.suite.name)
@@ -160,13 +192,10 @@ class Validator:
 
     def validate(self, typed: pd.DataFrame) -> list[RowError]:
         """Every rule broken by every row of ``typed`` (which must have a 0..n-1 index and every column)."""
-        batch = self._batch_definition.get_batch(batch_parameters={"dataframe": _gx_view(typed)})
-        result = batch.validate(
-            self.suite, expectation_parameters=self.parameters, result_format={"result_format": "COMPLETE"}
-        )
-        self._collect(result)
+        results = self._run(_gx_view(typed))
+        self._collect(results)
         errors: list[RowError] = []
-        for res in result.results:
+        for res in results:
             if res.success:
                 continue
             config = res.expectation_config
@@ -208,12 +237,30 @@ class Validator:
         errors.extend(self._owner_errors(typed))
         return errors
 
-    def _collect(self, result: Any) -> None:
+    def _run(self, view: pd.DataFrame) -> list[Any]:
+        """Each column group's expectations on a frame of just those columns; the results in suite order."""
+        results: list[Any] = [None] * len(self.suite.expectations)
+        for columns, sub, ids in self._groups:
+            batch = self._batch_definition.get_batch(batch_parameters={"dataframe": view[columns] if columns else view})
+            result = batch.validate(
+                sub, expectation_parameters=self.parameters, result_format={"result_format": "COMPLETE"}
+            )
+            for res in result.results:
+                config = res.expectation_config
+                position = ids.get(config.id) if config is not None else None
+                if position is None or results[position] is not None:
+                    raise ValidationEngineError(f"{self.contract.name}: GX returned a result of no expectation")
+                results[position] = res
+        if any(r is None for r in results):
+            raise ValidationEngineError(f"{self.contract.name}: GX left an expectation without a result")
+        return results
+
+    def _collect(self, results: list[Any]) -> None:
         """Fold the chunk into the Data Docs page; a page that cannot be made never stops a file's load."""
         if self.docs is None:
             return
         try:
-            self.docs.add(result)
+            self.docs.add(results)
         except Exception:
             logging.getLogger(__name__).exception("%s: no GX Data Docs page for this file", self.contract.name)
             self.docs = None
