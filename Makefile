@@ -133,7 +133,7 @@ lint: install ## ruff (lint + format check), mypy, and sqlfluff over dbt/
 	$(BIN)/sqlfluff lint dbt/models dbt/macros --processes 2
 
 .PHONY: bench
-bench: db ## Benchmark muara ingest against a bare COPY and the naive path (1M aduan rows)
+bench: db ## Benchmark muara ingest against a bare COPY and the naive path (1M aduan rows, in a database of its own)
 	$(MUARA) bench ingest --rows $${ROWS:-1000000}
 
 .PHONY: bench-warehouse
