@@ -101,7 +101,7 @@ def bare_copy(path: Path, columns: int, *, temporary: bool) -> Timing:
     """The file straight into an all-text table by Postgres's own CSV parser.
 
     ``temporary``: a temp table, which writes no WAL: the floor. Otherwise an ordinary (logged) table like
-    ``raw.aduan``, dropped afterwards: the "equivalent table" the ratio goal is measured against.
+    ``raw.aduan`` (gone with the bench database): the "equivalent table" the ratio goal is measured against.
     """
     table = "bench_bare" if temporary else "muara.bench_bare"
     create = "create temp table" if temporary else "create table"
@@ -110,7 +110,6 @@ import psycopg
 from muara import db
 cols = ", ".join(f"c{{i}} text" for i in range({columns}))
 with psycopg.connect(db.url()) as conn:
-    conn.execute("drop table if exists muara.bench_bare")
     conn.execute("{create} {table} (" + cols + ")")
     sql = "copy {table} from stdin (format csv, delimiter ';', header true, encoding 'WIN1252')"
     with conn.cursor().copy(sql) as cp:
@@ -119,7 +118,6 @@ with psycopg.connect(db.url()) as conn:
                 cp.write(block)
     conn.commit()
     print(conn.execute("select count(*) from {table}").fetchone()[0])
-    conn.execute("drop table if exists muara.bench_bare")
 """
     wall, peak, out = _child(code)
     name = "bare COPY, temp table (no WAL, all text)" if temporary else "bare COPY, logged table (all text)"
@@ -184,16 +182,10 @@ print(n)
 
 def run(rows: int, workdir: Path, with_naive: bool = True) -> dict[str, Any]:
     """Build the file, run the three paths, and return the figures (and the ratios the goals are about)."""
-    import psycopg
-    from psycopg import sql
-
     from muara import db
 
     db.start()
-    with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(BENCH_DB)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(BENCH_DB)))
-    db.migrate(BENCH_DB)
+    db.fresh_database(BENCH_DB)
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"aduan_{SENDER.lower()}_bench_{rows}.csv"
     t0 = time.monotonic()
@@ -208,8 +200,7 @@ def run(rows: int, workdir: Path, with_naive: bool = True) -> dict[str, Any]:
         if with_naive:
             timings.append(naive(path))
     finally:  # 1M rows take ~0.5 GB in Postgres, 10M ~5 GB: give the space back
-        with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(BENCH_DB)))
+        db.drop_database(BENCH_DB)
     return {
         "rows": rows,
         "file_mb": round(path.stat().st_size / 1e6, 1),

@@ -130,15 +130,11 @@ def _params(city_code: str, start: int, end: int, max_age_days: float) -> dict[s
 def prepare(rows: int, city_code: str) -> None:
     """Drop and recreate the bench database with Muara's DDL and ``rows`` complaints in raw."""
     import psycopg
-    from psycopg import sql
 
     from muara import db
 
     db.start()
-    with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(BENCH_DB)))
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(BENCH_DB)))
-    db.migrate(BENCH_DB)
+    db.fresh_database(BENCH_DB)
     with psycopg.connect(db.url(BENCH_DB), autocommit=True) as conn:
         conn.execute("select setseed(0.42)")
         conn.execute(_INSERT, _params(city_code, 1, rows, 365))

@@ -359,6 +359,26 @@ def migrate(database: str | None = None) -> list[Path]:
     return applied
 
 
+def drop_database(database: str) -> None:
+    """Drop ``database`` on the same server if it exists, closing its connections (a benchmark's own)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(database)))
+
+
+def fresh_database(database: str) -> None:
+    """``database`` on the same server, made afresh (dropped first if it exists) with Muara's DDL applied."""
+    import psycopg
+    from psycopg import sql
+
+    drop_database(database)
+    with psycopg.connect(url("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
+    migrate(database)
+
+
 def start() -> Status:
     if external_url() is None:
         _start_embedded()

@@ -342,7 +342,6 @@ def process_file(
         raise
     if writer is not None:
         t0 = time.monotonic()
-        writer.flush()
         dup_rule, dup_fix = _duplicate_texts(contract)
         for row_number, values in writer.move_duplicates_across_chunks(dup_rule, dup_fix):
             out.reason_counts[(contract.primary_key[0], "duplicate_key")] += 1
