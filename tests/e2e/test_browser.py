@@ -53,6 +53,24 @@ def _charts_of(slug: str) -> list[str]:
     raise AssertionError(f"no dashboard {slug} in the bundle")
 
 
+def _wait_for_dashboard(page: Any) -> None:
+    """The dashboard's chart holders, reloading once: in a full CI run, beside Airflow and dbt on 2 cores, the
+    first load of Superset's frontend once stalled past 120 s, and the same test passed alone in 197 s."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(HOLDER, timeout=90_000)
+        return
+    except PlaywrightTimeout:
+        first = f"{page.url} {page.title()!r}: {page.locator('body').inner_text()[:300]!r}"
+    page.reload(wait_until="domcontentloaded")
+    try:
+        page.wait_for_selector(HOLDER, timeout=120_000)
+    except PlaywrightTimeout as exc:
+        now = f"{page.url} {page.title()!r}: {page.locator('body').inner_text()[:300]!r}"
+        raise AssertionError(f"Ruang Komando showed no chart; first load: {first}; after a reload: {now}") from exc
+
+
 def test_leadership_opens_ruang_komando_in_a_browser(
     provisioned: tuple[dict[str, str], Client], tmp_path: Path
 ) -> None:
@@ -97,7 +115,7 @@ def test_leadership_opens_ruang_komando_in_a_browser(
             page.wait_for_url(lambda u: "/login" not in u, timeout=60_000)
 
             page.goto(f"{admin.base}/superset/dashboard/ruang-komando/?standalone=0", wait_until="domcontentloaded")
-            page.wait_for_selector(HOLDER, timeout=120_000)
+            _wait_for_dashboard(page)
             assert page.locator(HOLDER).count() == len(names)
             # every chart has asked for its data and drawn it: no spinner left, something drawn in every holder
             page.wait_for_function(
