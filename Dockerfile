@@ -23,9 +23,9 @@ ENV UV_PYTHON_DOWNLOADS=never \
 #    layer that changes only when the lock does
 COPY --chown=airflow:0 pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --extra production --no-install-project --python python3.11
-# 2. the project itself, editable: the venv points at /opt/muara/plugins, which docker-compose.yml mounts
+# 2. the project itself, editable: the venv points at /opt/muara/src, which docker-compose.yml mounts
 #    read-only over this copy, so the running code is the checkout's
-COPY --chown=airflow:0 plugins/ plugins/
+COPY --chown=airflow:0 src/ src/
 RUN uv sync --frozen --no-dev --extra production --python python3.11
 
 ENV PATH="/opt/muara/.venv/bin:${PATH}" \

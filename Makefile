@@ -23,7 +23,8 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export AIRFLOW_HOME := $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
-export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+# Muara has no Airflow plugin: its code is the installed package src/muara, imported by the DAGs' tasks
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(AIRFLOW_HOME)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD := $(MUARA) db url --airflow --sqlalchemy -n
 # the warehouse DAG's dbt profile (Cosmos) comes from this connection; `=` reads `muara db url` when a recipe runs
@@ -106,7 +107,7 @@ demo-data: install ## Write demo exports for every dataset and sender into data/
 
 .PHONY: dbt-manifest
 dbt-manifest: install ## Write dbt/target/manifest.json (dbt parse, no database), which the warehouse DAG renders
-	$(BIN)/python -c 'from muara import warehouse; print(f"wrote {warehouse.write_manifest()}")'
+	$(BIN)/python -c 'from muara.warehouse import dbt; print(f"wrote {dbt.write_manifest()}")'
 
 .PHONY: demo
 demo: contracts airflow-db dbt-manifest superset-install ## The whole stack on the demo city: Airflow running, demo exports in the inbox, ingest and warehouse DAGs by themselves, Superset provisioned

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
 
-from muara.datasets import DATASETS
+from muara.contract.datasets import DATASETS
 
 RAW_ASSETS = {name: Asset(f"raw.{name}", group="muara") for name in DATASETS}
 
@@ -45,7 +45,7 @@ RAW_ASSETS = {name: Asset(f"raw.{name}", group="muara") for name in DATASETS}
 def ingest() -> None:
     @task
     def scan() -> list[dict[str, str]]:
-        from muara import inbox
+        from muara.ingest import inbox
 
         return [p.as_dict() for p in inbox.pending(DATASETS)]
 
@@ -55,9 +55,10 @@ def ingest() -> None:
 
         import psycopg
 
-        from muara import db, inbox
-        from muara.ingest import ingest_file
-        from muara.load import update_paths
+        from muara.ingest import inbox
+        from muara.ingest.ledger import update_paths
+        from muara.ingest.pipeline import ingest_file
+        from muara.stack import postgres as db
 
         path = Path(item["path"])
         outcome = ingest_file(path, item["dataset"], item["sender"])

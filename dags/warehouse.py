@@ -50,8 +50,8 @@ from cosmos import (
 )
 from cosmos.profiles import PostgresUserPasswordProfileMapping
 
-from muara import warehouse
-from muara.datasets import DATASETS
+from muara.contract.datasets import DATASETS
+from muara.warehouse import dbt as warehouse
 
 RAW_ASSETS = [Asset(f"raw.{name}", group="muara") for name in DATASETS]  # the ones the ingest DAG emits
 

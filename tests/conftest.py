@@ -28,7 +28,7 @@ if not os.environ.get("MUARA_DATABASE_URL"):
 # Airflow as the Makefile configures it, but with its own home so tests never touch the demo's
 os.environ["AIRFLOW_HOME"] = str(ROOT / "data" / "airflow-test")
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
-os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "plugins")
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "data" / "airflow-test" / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD"] = f"{MUARA} db url --airflow --sqlalchemy -n"
 os.environ.pop("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", None)
@@ -56,7 +56,7 @@ def muara(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="session")
 def pg() -> Iterator[object]:
     """The test Postgres, started (and stopped at the end if the tests started it), DDL applied."""
-    from muara import db
+    from muara.stack import postgres as db
 
     was_running = db.status().running
     db.start()
@@ -78,7 +78,7 @@ def empty_warehouse() -> None:
     """Empty raw, quarantine and the ledger, and drop what dbt built, on the test server: a warehouse from nothing."""
     import psycopg
 
-    from muara import db
+    from muara.stack import postgres as db
 
     with psycopg.connect(db.url(), autocommit=True) as conn:
         tables = conn.execute(
@@ -97,8 +97,7 @@ def project_copy(tmp_path: Path) -> Path:
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
-    (dest / "plugins" / "muara").mkdir(parents=True)
-    shutil.copy(ROOT / "plugins" / "muara" / "datasets.py", dest / "plugins" / "muara" / "datasets.py")
+    shutil.copytree(ROOT / "src", dest / "src", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
 
@@ -106,7 +105,7 @@ def project_copy(tmp_path: Path) -> Path:
 def dbt_manifest() -> Path:
     """``dbt/target/manifest.json``, which the warehouse DAG renders from (`make dbt-manifest`; a fresh clone has
     none). Written again every session, so the DAG always shows the models as they are now."""
-    from muara import warehouse
+    from muara.warehouse import dbt as warehouse
 
     return warehouse.write_manifest()
 
@@ -115,7 +114,7 @@ def dbt_manifest() -> Path:
 def airflow_db(pg: object, dbt_manifest: Path) -> Path:
     """Airflow's metadata database on the test server, migrated the way `make` does it, and the connection the
     warehouse DAG's dbt profile comes from (the test server's URL, in the environment only)."""
-    from muara import db
+    from muara.stack import postgres as db
 
     home = Path(os.environ["AIRFLOW_HOME"])
     home.mkdir(parents=True, exist_ok=True)

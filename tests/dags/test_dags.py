@@ -44,9 +44,9 @@ def test_ingest_dag_loads_every_dataset_from_the_demo_inbox(
     """dag.test() over the demo exports: every file loaded or answered, archived, every dataset announced."""
     import importlib.util
 
-    from muara import db
-    from muara.datasets import DATASETS
-    from muara.demo_data import write_demo_data
+    from muara.contract.datasets import DATASETS
+    from muara.devtools.demo_data import write_demo_data
+    from muara.stack import postgres as db
 
     monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path / "data"))
     files = write_demo_data(

@@ -71,7 +71,7 @@ def test_scheduled_on_any_raw_asset_the_ingest_dag_emits(dagbag) -> None:  # typ
     from airflow.sdk.definitions.asset import AssetAny
     from airflow.sdk.definitions.timetables.assets import AssetTriggeredTimetable
 
-    from muara.datasets import DATASETS
+    from muara.contract.datasets import DATASETS
 
     timetable = dagbag.get_dag("warehouse").timetable
     assert isinstance(timetable, AssetTriggeredTimetable)
@@ -110,7 +110,7 @@ def test_every_dbt_node_is_a_task_and_every_test_runs_after_what_it_reads(dagbag
 def demo_ingested(airflow_db: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The demo exports in raw.*, loaded by the ingest DAG with dag.test() exactly as test_dags.py does (same
     seed: when that test ran first in the session, these files are answered `duplicate` and its rows stay)."""
-    from muara.demo_data import write_demo_data
+    from muara.devtools.demo_data import write_demo_data
 
     data = tmp_path_factory.mktemp("warehouse") / "data"
     with pytest.MonkeyPatch.context() as mp:
@@ -125,7 +125,7 @@ def test_dag_test_builds_the_warehouse_from_the_ingested_exports(demo_ingested: 
     """dag.test() of the whole warehouse DAG on an empty warehouse: every task succeeds, fct_aduan has rows."""
     from psycopg import sql
 
-    from muara import db
+    from muara.stack import postgres as db
 
     nodes = [n for n in manifest["nodes"].values() if n["resource_type"] in BUILT]
     if db.external_url() is None:  # the tests' own server: start from no dbt schemas, as a fresh clone does

@@ -111,8 +111,9 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
 @pytest.fixture(scope="module")
 def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Empty raw tables, the demo exports and the crafted complaints ingested, the warehouse built at AS_OF."""
-    from muara import db, ingest
-    from muara.demo_data import write_demo_data
+    from muara.devtools.demo_data import write_demo_data
+    from muara.ingest import pipeline as ingest
+    from muara.stack import postgres as db
 
     work = tmp_path_factory.mktemp("warehouse")
     empty_warehouse()
@@ -129,7 +130,7 @@ def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 def test_dbt_build_passes_every_data_and_unit_test(warehouse: str) -> None:
     """`dbt build` ran every test: the run results show no failure, error or skip, and unit tests ran."""
-    from muara.warehouse import dbt_dir
+    from muara.warehouse.dbt import dbt_dir
 
     results = [
         r
@@ -246,7 +247,7 @@ def test_every_dataset_has_a_mart_with_rows(warehouse: str) -> None:
 
 
 def test_no_personal_data_reaches_staging_or_marts(warehouse: str) -> None:
-    from muara.contract import load_all
+    from muara.contract.model import load_all
 
     pii = {col.name for c in load_all().values() for col in c.columns if col.pii is not None}
     with psycopg.connect(warehouse) as conn:
@@ -261,7 +262,7 @@ def test_no_personal_data_reaches_staging_or_marts(warehouse: str) -> None:
 def test_a_resend_updates_the_fact_and_records_the_hand_over(warehouse: str, tmp_path: Path) -> None:
     """PUPR hands the kuning complaint to DLHK (disposisi); DLHK's next export has it in progress. An
     incremental build (no --full-refresh) shows DLHK as the handler and the hand-over in the history."""
-    from muara import ingest
+    from muara.ingest import pipeline as ingest
 
     row = next(r for r in crafted_rows() if r["nomor_aduan"] == KUNING)
     moved = {**row, "kode_opd": "DLHK", "status": "diproses", "waktu_pembaruan": local(AS_OF - timedelta(hours=3))}
@@ -292,7 +293,7 @@ def test_a_resend_updates_the_fact_and_records_the_hand_over(warehouse: str, tmp
 
 
 def test_docs_generate_and_source_freshness(warehouse: str) -> None:
-    from muara import warehouse as wh
+    from muara.warehouse import dbt as wh
 
     docs = wh.run_dbt(["docs", "generate"], check=False)
     assert docs.returncode == 0

@@ -62,8 +62,9 @@ class Client:
 @pytest.fixture(scope="session")
 def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Empty raw tables, the demo exports ingested, `muara warehouse build` (dbt build) on the test server."""
-    from muara import db, ingest
-    from muara.demo_data import write_demo_data
+    from muara.devtools.demo_data import write_demo_data
+    from muara.ingest import pipeline as ingest
+    from muara.stack import postgres as db
 
     work = tmp_path_factory.mktemp("dashboards")
     empty_warehouse()
@@ -82,7 +83,7 @@ def provisioned(warehouse: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """Superset up on a free port with its own data folder, then `muara superset provision` twice."""
     if not SUPERSET_BIN.exists():
         pytest.fail("Superset's environment is missing: `make test` installs it (make superset-install)")
-    from muara import db
+    from muara.stack import postgres as db
 
     if db.external_url() is None and not os.environ.get("MUARA_SUPERSET_DATABASE_URL"):
         with psycopg.connect(db.url("postgres"), autocommit=True) as conn:

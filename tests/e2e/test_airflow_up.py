@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from muara import airflow_server, demo
+from muara.devtools import demo
+from muara.stack import airflow as airflow_server
 from tests.conftest import muara
 from tests.e2e.conftest import free_port
 
@@ -38,7 +39,7 @@ def _airflow_processes(home: str) -> list[int]:
 
 
 def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: Path) -> None:
-    from muara.demo_data import write_demo_data
+    from muara.devtools.demo_data import write_demo_data
 
     port = free_port()
     env = {"MUARA_AIRFLOW_PORT": str(port), "MUARA_DATA_DIR": str(tmp_path / "data")}

@@ -106,10 +106,10 @@ def test_leadership_sees_every_row(
 
 def test_deny_by_default(provisioned: tuple[dict[str, str], Client]) -> None:
     """A role that may read every dataset (Pimpinan's permissions) but that no rule names sees no row."""
-    from muara import superset
+    from muara.dashboards import provision
 
     env, admin = provisioned
-    api = superset.Api(
+    api = provision.Api(
         admin.base, "admin", (Path(env["MUARA_DATA_DIR"]) / "secrets" / "superset-admin.password").read_text().strip()
     )
     leadership = api.find("security/roles", "name", "Pimpinan")[0]["id"]
@@ -144,7 +144,8 @@ def test_deny_by_default(provisioned: tuple[dict[str, str], Client]) -> None:
 
 
 def test_provisioning_twice_leaves_one_role_user_and_rule_per_opd(provisioned: tuple[dict[str, str], Client]) -> None:
-    from muara import reference, settings
+    from muara import settings
+    from muara.contract import reference
 
     env, admin = provisioned
     opds = [o["kode_opd"] for o in reference.opd(settings.city_code())]

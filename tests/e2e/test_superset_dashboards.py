@@ -134,7 +134,7 @@ def test_superset_connects_as_the_read_only_role(provisioned: tuple[dict[str, st
     extra = json.loads(detail["extra"])
     assert extra["engine_params"]["connect_args"]["options"] == f"-c TimeZone={settings.city().tz_name}"
 
-    from muara import db
+    from muara.stack import postgres as db
 
     secret = Path(env["MUARA_DATA_DIR"]) / "secrets" / "superset-db.password"
     assert oct(secret.stat().st_mode & 0o777) == "0o600"

@@ -50,7 +50,7 @@ def _login(base: str, password: str) -> dict[str, str]:
 def superset_env(pg: object, tmp_path: Path) -> dict[str, str]:
     if not SUPERSET_BIN.exists():
         pytest.fail("Superset's environment is missing: `make test` installs it (make superset-install)")
-    from muara import db
+    from muara.stack import postgres as db
 
     if db.external_url() is None and not os.environ.get("MUARA_SUPERSET_DATABASE_URL"):
         import psycopg

@@ -39,7 +39,7 @@ def _ids(case: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("case_env", CATALOGUE, ids=_ids, indirect=True)
 def test_check_gives_the_expected_answer(case_env: dict[str, Any]) -> None:
-    from muara.ingest import check_file
+    from muara.ingest.pipeline import check_file
 
     case, expect = case_env, case_env["expect"]
     out = check_file(BAD / case["file"], case["dataset"], case["sender"])
@@ -67,8 +67,8 @@ def test_check_gives_the_expected_answer(case_env: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case_env", CATALOGUE, ids=_ids, indirect=True)
 def test_ingest_accounts_for_every_row(pg: object, case_env: dict[str, Any]) -> None:
-    from muara import db
-    from muara.ingest import ingest_file
+    from muara.ingest.pipeline import ingest_file
+    from muara.stack import postgres as db
 
     case, expect = case_env, case_env["expect"]
     out = ingest_file(BAD / case["file"], case["dataset"], case["sender"])

@@ -246,8 +246,8 @@ def test_checkout_folders_are_mounted_read_only(airflow_services: dict[str, dict
     for name, service in airflow_services.items():
         env, volumes = service["environment"], service["volumes"]
         assert f"./dags:{env['AIRFLOW__CORE__DAGS_FOLDER']}:ro" in volumes, name
-        assert f"./plugins:{env['AIRFLOW__CORE__PLUGINS_FOLDER']}:ro" in volumes, name
-        for folder in ("dbt", "schemas", "expectations", "sql"):  # found by MUARA_HOME (settings.project_root)
+        assert "AIRFLOW__CORE__PLUGINS_FOLDER" not in env, f"{name}: Muara has no Airflow plugin"
+        for folder in ("src", "dbt", "schemas", "expectations", "sql"):  # found by MUARA_HOME (settings.project_root)
             assert f"./{folder}:{env['MUARA_HOME']}/{folder}:ro" in volumes, f"{name}: ./{folder}"
 
 

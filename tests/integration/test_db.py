@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from muara import contract
+from muara.contract import model as contract
 from tests.conftest import ROOT, muara, run
 
 pytestmark = pytest.mark.integration

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from muara.demo_data import write_demo_data
+from muara.devtools.demo_data import write_demo_data
 from tests.conftest import MUARA, ROOT, muara
 
 pytestmark = pytest.mark.integration
@@ -116,8 +116,8 @@ PHONE = re.compile(r"(?<![0-9a-f*])(\+62|62|0)8\d{7,12}(?![0-9a-f])")
 
 def _clear_text_values(f: object) -> set[str]:
     """Every NIK and phone number as written in a demo export (whatever its format)."""
-    from muara import contract
-    from muara.readers import open_export
+    from muara.contract import model as contract
+    from muara.readers.dispatch import open_export
 
     c = contract.get(f.dataset)  # type: ignore[attr-defined]
     _layout, chunks = open_export(f.path, c)  # type: ignore[attr-defined]
@@ -164,8 +164,8 @@ COUNTS = (
 
 
 def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_path: Path) -> None:
-    from muara.bench import SENDER, synthesize_aduan_csv
-    from muara.ingest import sha256_of
+    from muara.devtools.bench_ingest import SENDER, synthesize_aduan_csv
+    from muara.ingest.pipeline import sha256_of
 
     path = synthesize_aduan_csv(tmp_path / "aduan_pupr_1m.csv", 1_000_000)
     big = type("Big", (), {"path": path, "sender": SENDER, "rows": 1_000_000})

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from muara import contract as contracts
-from muara.coerce import CellError, coerce
-from muara.contract import Column, Contract
+from muara.contract import model as contracts
+from muara.contract.model import Column, Contract
+from muara.ingest.coerce import CellError, coerce
 
 WITA = ZoneInfo("Asia/Makassar")
 ADUAN = contracts.get("aduan")

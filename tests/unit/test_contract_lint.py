@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from muara import contract_lint
+from muara.contract import lint as contract_lint
 from tests.conftest import BIN, ROOT, muara, run
 
 ADUAN = ROOT / "schemas" / "aduan.odcs.yaml"

@@ -21,13 +21,15 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from muara import contract, reference, settings
-from muara import demo_data as dd
-from muara.contract import Contract, normalise_header
-from muara.demo_data import DemoFile, anchor_date, write_demo_data
-from muara.demo_data.hooks import _model_for
-from muara.demo_data.values import _nik, _plates
-from muara.demo_data.world import EXPORT_HOUR, _World
+from muara import settings
+from muara.contract import model as contract
+from muara.contract import reference
+from muara.contract.model import Contract, normalise_header
+from muara.devtools import demo_data as dd
+from muara.devtools.demo_data import DemoFile, anchor_date, write_demo_data
+from muara.devtools.demo_data.hooks import _model_for
+from muara.devtools.demo_data.values import _nik, _plates
+from muara.devtools.demo_data.world import EXPORT_HOUR, _World
 
 BAD = object()  # a date cell that does not parse
 SEED = 7
@@ -376,8 +378,8 @@ def test_tasikmalaya_gets_only_its_own_kelurahan(tmp_path: Path, monkeypatch: py
 
 
 def test_xlsx_over_the_row_limit_is_split_into_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("muara.demo_data.plan.XLSX_MAX_DATA_ROWS", 60)
-    monkeypatch.setattr("muara.demo_data.run.CHUNK_ROWS", 25)  # several chunks per part, too
+    monkeypatch.setattr("muara.devtools.demo_data.plan.XLSX_MAX_DATA_ROWS", 60)
+    monkeypatch.setattr("muara.devtools.demo_data.run.CHUNK_ROWS", 25)  # several chunks per part, too
     files = write_demo_data(tmp_path, rows=1500, datasets=["aduan"])
     parts = [f for f in files if "_part" in f.path.name]
     assert parts and all(f.format == "xlsx" and f.rows <= 60 for f in parts)

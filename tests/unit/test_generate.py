@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from muara import contract, generate, reference, settings
+from muara import settings
+from muara.contract import model as contract
+from muara.contract import reference
+from muara.generate import files as generate
 from tests.conftest import BIN, ROOT, muara, run
 
 DATASETS = sorted(p.name.removesuffix(".odcs.yaml") for p in (ROOT / "schemas").glob("*.odcs.yaml"))
@@ -159,7 +162,7 @@ def test_dbt_parses_the_generated_sources(tmp_path: Path) -> None:
 
 
 def test_staging_views_drop_personal_data_and_keep_the_latest_version() -> None:
-    from muara.contract import load_all
+    from muara.contract.model import load_all
 
     for name, c in load_all().items():
         sql = (ROOT / "dbt" / "models" / "staging" / "raw" / f"stg_raw__{name}.sql").read_text()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from muara import gx_docs
-from muara.ingest import check_file
+from muara.ingest import gx_docs
+from muara.ingest.pipeline import check_file
 from tests.conftest import ROOT
 
 FILE = ROOT / "tests" / "fixtures" / "bad" / "aduan_nik_15_digit.csv"  # 8 rows; 2 bad NIKs, 1 bad phone

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from muara import reference, settings
+from muara import settings
+from muara.contract import reference
 from tests.conftest import ROOT, muara
 
 DATASETS = {

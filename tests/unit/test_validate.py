@@ -13,12 +13,13 @@ import great_expectations as gx
 import pandas as pd
 import pytest
 
-from muara import settings, validate
-from muara.coerce import coerce
-from muara.contract import get
-from muara.demo_data import write_demo_data
-from muara.ingest import _complete
-from muara.readers import open_export
+from muara import settings
+from muara.contract.model import get
+from muara.devtools.demo_data import write_demo_data
+from muara.ingest import validate
+from muara.ingest.coerce import coerce
+from muara.ingest.pipeline import _complete
+from muara.readers.dispatch import open_export
 from tests.conftest import ROOT
 
 # characters Python's re counts as whitespace and RE2's \S does not: a URL holding one must still be rejected

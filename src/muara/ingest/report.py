@@ -1,0 +1,247 @@
+"""The officer's answer, in Bahasa Indonesia: counts first, then every rejected row, its column, its value, the
+rule it broke and how to fix it. Written as plain text (for e-mail/WhatsApp), HTML (for the browser) and a
+CSV of the rejected rows to fix and resend.
+
+Anything exported is safe to open in Excel: a value starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return would run as a formula there, so it is prefixed with ``'`` (OWASP's advice against CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from muara import settings
+from muara.contract.model import get
+
+if TYPE_CHECKING:
+    from muara.ingest.outcome import Outcome
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+STATUS_TEXT = {
+    "loaded": "DITERIMA SEMUA",
+    "partial": "SEBAGIAN DITERIMA",
+    "rejected": "DITOLAK",
+    "duplicate": "SUDAH PERNAH DIKIRIM (tidak dimuat ulang)",
+}
+DOCS_LABEL = "Rincian teknis validasi (GX Data Docs)"
+CHECK_STATUS_TEXT = {
+    "loaded": "SEMUA BARIS LOLOS PEMERIKSAAN",
+    "partial": "SEBAGIAN BARIS DITOLAK",
+    "rejected": "DITOLAK",
+}
+
+
+def neutralise(value: object) -> object:
+    """A value that would run as a spreadsheet formula, made inert."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def angka(n: int) -> str:
+    """Numbers as officers read them: 1.234.567."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _label(dataset: str, column: str | None) -> str:
+    if column is None:
+        return "(baris)"
+    try:
+        return get(dataset).column(column).business_name
+    except KeyError:
+        return column
+
+
+def _status(outcome: Outcome) -> str:
+    table = CHECK_STATUS_TEXT if outcome.mode == "check" else STATUS_TEXT
+    return table.get(outcome.status, outcome.status.upper())
+
+
+def _docs_name(outcome: Outcome) -> str | None:
+    """The file name of the GX Data Docs page written beside this report, if one was."""
+    path = outcome.report_paths.get("gx_docs")
+    return Path(path).name if path else None
+
+
+def render_text(outcome: Outcome, *, received: datetime | None = None, docs_line: bool = True) -> str:
+    city = settings.city()
+    when = (received or datetime.now(city.tz)).astimezone(city.tz)
+    contract = get(outcome.dataset)
+    lines = [
+        "LAPORAN PEMERIKSAAN KIRIMAN DATA - MUARA" if outcome.mode == "ingest" else "HASIL PERIKSA BERKAS - MUARA",
+        f"Berkas     : {outcome.path.name}" + (f" ({outcome.file_format.upper()})" if outcome.file_format else ""),
+        f"Dataset    : {outcome.dataset} ({contract.title}), kontrak versi {contract.version}",
+        f"Pengirim   : {outcome.sender or '-'}",
+        f"Waktu      : {when:%d/%m/%Y %H:%M} {city.zone_label}",
+        f"Status     : {_status(outcome)}",
+        "",
+    ]
+    if outcome.unusable:
+        lines += ["Berkas tidak dapat dipakai.", f"Masalah    : {outcome.message}", f"Perbaikan  : {outcome.fix}"]
+        return "\n".join(lines) + "\n"
+    if outcome.status == "duplicate":
+        lines += [
+            f"Berkas yang sama persis sudah dimuat sebelumnya (batch {outcome.duplicate_of}).",
+            "Tidak ada baris baru. Bila ada perbaikan, kirim berkas yang sudah diperbaiki.",
+        ]
+        return "\n".join(lines) + "\n"
+    lines += [
+        f"Baris dibaca   : {angka(outcome.rows_read)}",
+        f"Diterima       : {angka(outcome.rows_loaded)}",
+        f"Ditolak        : {angka(outcome.rows_rejected)}",
+        "",
+    ]
+    if outcome.unknown_columns:
+        lines += [
+            f"Kolom tidak dikenal (diabaikan, disimpan di karantina bila barisnya ditolak): "
+            f"{', '.join(outcome.unknown_columns)}",
+            "",
+        ]
+    if outcome.reason_counts:
+        lines.append("Ringkasan penolakan:")
+        for (column, reason), n in outcome.reason_counts.most_common():
+            lines.append(f"  - {_label(outcome.dataset, column)} [{reason}]: {angka(n)} baris")
+        lines.append("")
+    if outcome.rejected:
+        shown = len(outcome.rejected)
+        more = outcome.rows_rejected - shown
+        lines.append(
+            "Baris yang ditolak" + (f" ({angka(shown)} pertama; semua ada di berkas ditolak.csv):" if more > 0 else ":")
+        )
+        for row in outcome.rejected:
+            lines.append(f"  Baris {row.row_number}:")
+            for e in row.errors:
+                value = "(kosong)" if e.value is None else f"'{neutralise(e.value)}'"
+                lines.append(f"    - Kolom '{_label(outcome.dataset, e.column)}' berisi {value}: {e.rule}")
+                if e.fix:
+                    lines.append(f"      Perbaikan: {e.fix}")
+        lines.append("")
+    lines.append(
+        "Baris yang diterima sudah masuk gudang data."
+        if outcome.mode == "ingest" and outcome.rows_loaded
+        else "Perbaiki baris yang ditolak lalu kirim ulang."
+        if outcome.rows_rejected
+        else "Terima kasih."
+    )
+    if docs_line and (docs := _docs_name(outcome)):
+        lines += ["", f"{DOCS_LABEL}: {docs} (di folder yang sama dengan laporan ini)"]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(outcome: Outcome, *, received: datetime | None = None) -> str:
+    """The same content as the text report, as a self-contained HTML page (everything escaped)."""
+    e = html.escape
+    text = render_text(outcome, received=received, docs_line=False)
+    docs = _docs_name(outcome)
+    docs_link = f'<p>{e(DOCS_LABEL)}: <a href="{e(quote(docs))}">{e(docs)}</a></p>' if docs else ""
+    head, _, rest = text.partition("\n\n")
+    rows = []
+    for row in outcome.rejected:
+        for err in row.errors:
+            rows.append(
+                "<tr>"
+                + "".join(
+                    f"<td>{e(str(x))}</td>"
+                    for x in (
+                        row.row_number,
+                        _label(outcome.dataset, err.column),
+                        "(kosong)" if err.value is None else neutralise(err.value),
+                        err.rule,
+                        err.fix,
+                    )
+                )
+                + "</tr>"
+            )
+    colour = {"loaded": "#1e7b34", "partial": "#b8860b", "rejected": "#b22222", "duplicate": "#555"}.get(
+        outcome.status, "#555"
+    )
+    table = (
+        (
+            "<table><thead><tr><th>Baris</th><th>Kolom</th><th>Nilai</th><th>Aturan</th><th>Perbaikan</th></tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        if rows
+        else ""
+    )
+    return (
+        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
+        f"<title>{e(outcome.path.name)} - Muara</title><style>"
+        "body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}"
+        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;"
+        "text-align:left;vertical-align:top}th{background:#eee}pre{white-space:pre-wrap}"
+        f".status{{color:#fff;background:{colour};padding:.2rem .6rem;border-radius:.3rem}}</style></head><body>"
+        f'<h1>{e(outcome.path.name)}</h1><p class="status">{e(_status(outcome))}</p>'
+        f"<pre>{e(head)}</pre><pre>{e(rest.split('Baris yang ditolak')[0])}</pre>{docs_link}{table}</body></html>\n"
+    )
+
+
+def render_rejected_csv(outcome: Outcome) -> str:
+    """Rejected rows with their values and reasons, ready to fix in Excel (formulas neutralised)."""
+    columns: list[str] = []
+    for row in outcome.rejected:
+        for k in row.values:
+            if k not in columns:
+                columns.append(k)
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(["baris", *columns, "alasan"])
+    for row in outcome.rejected:
+        reasons = " | ".join(f"{_label(outcome.dataset, e.column)}: {e.rule}" for e in row.errors)
+        w.writerow([row.row_number, *(neutralise(row.values.get(c)) for c in columns), neutralise(reasons)])
+    return buf.getvalue()
+
+
+def render_gx_docs(outcome: Outcome, ident: str, when: datetime) -> str:
+    """The GX Data Docs page of the file's validation (GX's renderers; no personal data, values escaped)."""
+    assert outcome.gx_docs is not None
+    contract = get(outcome.dataset)
+    return outcome.gx_docs.render(
+        run_name=f"{outcome.dataset} {ident}",
+        run_time=when,
+        meta={
+            "berkas": outcome.path.name,
+            "pengirim": outcome.sender or "-",
+            "dataset": f"{outcome.dataset} (kontrak versi {contract.version})",
+            "baris dibaca": angka(outcome.rows_read),
+            "diterima": angka(outcome.rows_loaded),
+            "ditolak": angka(outcome.rows_rejected),
+            "catatan": "Halaman ini hanya memuat aturan GX. Nilai yang tidak terbaca, baris milik pengirim lain "
+            "dan kunci ganda antar-bagian berkas diperiksa di luar GX: lihat laporan pemeriksaan. "
+            "Data pribadi ditampilkan tersamar.",
+        },
+    )
+
+
+def write(outcome: Outcome, directory: Path | None = None, *, received: datetime | None = None) -> dict[str, str]:
+    """Save the report under ``data/reports/<sender>/`` and return the paths written."""
+    city = settings.city()
+    when = (received or datetime.now(city.tz)).astimezone(city.tz)
+    folder = directory or settings.data_dir() / "reports" / (outcome.sender or "_periksa")
+    folder.mkdir(parents=True, exist_ok=True)
+    ident = str(outcome.batch_id)[:8] if outcome.batch_id else outcome.sha256[:8]
+    stem = f"{when:%Y%m%dT%H%M%S}_{outcome.dataset}_{ident}"
+    paths = {"text": folder / f"{stem}.txt", "html": folder / f"{stem}.html"}
+    outcome.report_paths = {}
+    if outcome.gx_docs is not None and not outcome.unusable and outcome.status != "duplicate":
+        try:
+            page = render_gx_docs(outcome, ident, when)
+        except Exception:  # the officer's report matters more than the technical page: never lose it
+            logging.getLogger(__name__).exception("%s: the GX Data Docs page could not be rendered", stem)
+        else:
+            paths["gx_docs"] = folder / f"{stem}_gx.html"
+            paths["gx_docs"].write_text(page, encoding="utf-8")
+            outcome.report_paths["gx_docs"] = str(paths["gx_docs"])  # so the reports below link to it
+    paths["text"].write_text(render_text(outcome, received=when), encoding="utf-8")
+    paths["html"].write_text(render_html(outcome, received=when), encoding="utf-8")
+    if outcome.rejected:
+        paths["rejected_csv"] = folder / f"{stem}_ditolak.csv"
+        paths["rejected_csv"].write_text(render_rejected_csv(outcome), encoding="utf-8-sig")
+    outcome.report_paths = {k: str(v) for k, v in paths.items()}
+    return outcome.report_paths

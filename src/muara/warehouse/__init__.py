@@ -1,0 +1,1 @@
+"""The dbt warehouse: building it and writing the manifest the warehouse DAG renders from."""
