@@ -23,18 +23,21 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.pop("MUARA_CITY", None)  # tests state the city they mean
 os.environ.pop("MUARA_HOME", None)
+# where the tests keep their own Postgres cluster and Airflow home; MUARA_TEST_DIR lets two test runs on one
+# checkout (say, two engineers' branches in worktrees) keep out of each other's way
+TEST_DIR = Path(os.environ.get("MUARA_TEST_DIR") or ROOT / "data")
 if not os.environ.get("MUARA_DATABASE_URL"):
-    os.environ["MUARA_PG_DIR"] = str(ROOT / "data" / "postgres-test")
+    os.environ["MUARA_PG_DIR"] = str(TEST_DIR / "postgres-test")
 # Airflow as the Makefile configures it, but with its own home so tests never touch the demo's
-os.environ["AIRFLOW_HOME"] = str(ROOT / "data" / "airflow-test")
+os.environ["AIRFLOW_HOME"] = str(TEST_DIR / "airflow-test")
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
-os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "data" / "airflow-test" / "plugins")
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(TEST_DIR / "airflow-test" / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD"] = f"{MUARA} db url --airflow --sqlalchemy -n"
 os.environ.pop("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", None)
 # the warehouse DAG's connection points at the test server once it is up (airflow_db), never at the demo's
 os.environ.pop("AIRFLOW_CONN_MUARA_WAREHOUSE", None)
-os.environ["AIRFLOW__COSMOS__CACHE_DIR"] = str(ROOT / "data" / "airflow-test" / "cosmos")
+os.environ["AIRFLOW__COSMOS__CACHE_DIR"] = str(TEST_DIR / "airflow-test" / "cosmos")
 os.environ["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] = "False"
 
 
