@@ -10,9 +10,8 @@ import pytest
 import yaml
 
 from muara import settings
+from muara.contract import layout, reference
 from muara.contract import model as contract
-from muara.contract import reference
-from muara.generate import files as generate
 from tests.conftest import BIN, ROOT, muara, run
 
 DATASETS = sorted(p.name.removesuffix(".odcs.yaml") for p in (ROOT / "schemas").glob("*.odcs.yaml"))
@@ -81,13 +80,13 @@ def _typed(col: contract.Column, value: object) -> object:
 
 
 def _parameters() -> dict[str, object]:
-    params: dict[str, object] = {generate.NOW_PARAMETER: pd.Timestamp("2100-01-01")}
+    params: dict[str, object] = {layout.NOW_PARAMETER: pd.Timestamp("2100-01-01")}
     for axis, value in settings.city("53.71").bounds().items():
         name, end = axis.rsplit("_", 1)
-        params[generate.city_bound_parameter(name, end)] = value
+        params[layout.city_bound_parameter(name, end)] = value
     for name in reference.CODE_LISTS:
         for column in reference.columns(name):
-            params[generate.code_list_parameter(f"{name}.{column}")] = reference.values(f"{name}.{column}", "53.71")
+            params[layout.code_list_parameter(f"{name}.{column}")] = reference.values(f"{name}.{column}", "53.71")
     return params
 
 

@@ -17,7 +17,6 @@ import pytest
 import xlsxwriter
 
 from muara.contract import model as contracts
-from muara.readers import dispatch as readers
 from muara.readers import xlsx_reader as readers_xlsx
 from muara.readers.dispatch import open_export
 from muara.readers.types import Chunk, Layout, UnusableFile

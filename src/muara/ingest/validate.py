@@ -25,8 +25,8 @@ import pandas as pd
 
 from muara import settings
 from muara.contract import reference
+from muara.contract.layout import NOW_PARAMETER, city_bound_parameter, code_list_parameter
 from muara.contract.model import Contract
-from muara.generate.files import NOW_PARAMETER, city_bound_parameter, code_list_parameter
 from muara.ingest import pii
 from muara.ingest.gx_docs import DocsCollector, columns_of
 from muara.ingest.outcome import RowError
