@@ -126,6 +126,10 @@ test: contracts dbt-manifest superset-install ## Run the whole test suite (real 
 	# the tests start their own Postgres (data/postgres-test) and migrate Airflow's database on it
 	$(BIN)/pytest
 
+.PHONY: test-unit
+test-unit: install ## Run the unit tests only (no server, no dbt run, no browser; under a minute)
+	$(BIN)/pytest -m unit -q
+
 .PHONY: lint
 lint: install ## ruff (lint + format check), mypy, and sqlfluff over dbt/
 	$(BIN)/ruff check .

@@ -51,26 +51,9 @@ def ingest() -> None:
 
     @task(map_index_template="{{ item['sender'] }}/{{ item['dataset'] }}")
     def load(item: dict[str, str]) -> dict[str, object]:
-        from pathlib import Path
+        from muara.ingest.pipeline import ingest_pending
 
-        import psycopg
-
-        from muara.ingest import inbox
-        from muara.ingest.ledger import update_paths
-        from muara.ingest.pipeline import ingest_file
-        from muara.stack import postgres as db
-
-        path = Path(item["path"])
-        outcome = ingest_file(path, item["dataset"], item["sender"])
-        assert outcome.batch_id is not None
-        archived = inbox.archive(path, item["sender"], item["dataset"], outcome.batch_id)
-        with psycopg.connect(db.url(), autocommit=True) as conn:
-            update_paths(conn, outcome.batch_id, archive_path=str(archived))
-        summary = outcome.as_json()
-        return {
-            k: summary[k]
-            for k in ("dataset", "sender", "status", "rows_read", "rows_loaded", "rows_rejected", "batch_id", "reason")
-        }
+        return ingest_pending(item)
 
     results = load.expand(item=scan())
 

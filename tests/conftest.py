@@ -41,6 +41,25 @@ os.environ["AIRFLOW__COSMOS__CACHE_DIR"] = str(TEST_DIR / "airflow-test" / "cosm
 os.environ["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] = "False"
 
 
+#: the marker each test folder gives its tests (pyproject.toml describes them)
+FOLDER_MARKERS = {
+    "unit": "unit",
+    "integration": "integration",
+    "dags": "integration",
+    "dbt": "integration",
+    "e2e": "e2e",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test by its folder, so `pytest -m unit` is the fast set and no test goes unmarked."""
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
+        if folder not in FOLDER_MARKERS:
+            raise pytest.UsageError(f"{item.nodeid}: tests live in one of tests/{{{', '.join(FOLDER_MARKERS)}}}/")
+        item.add_marker(getattr(pytest.mark, FOLDER_MARKERS[folder]))
+
+
 def run(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, check: bool = False
 ) -> subprocess.CompletedProcess[str]:

@@ -27,14 +27,20 @@ def test_no_import_errors(dagbag) -> None:  # type: ignore[no-untyped-def]
     assert "ingest" in dagbag.dag_ids
 
 
-@pytest.mark.parametrize("dag_id", ["ingest"])
-def test_house_rules(dagbag, dag_id: str) -> None:  # type: ignore[no-untyped-def]
-    dag = dagbag.get_dag(dag_id)
-    assert dag.tags and set(dag.tags) <= ALLOWED_TAGS
-    assert dag.doc_md and dag.catchup is False
-    for task in dag.tasks:
-        assert task.owner == "muara"
-        assert task.retries >= 1, task.task_id
+def test_house_rules(dagbag) -> None:  # type: ignore[no-untyped-def]
+    """Every DAG the DagBag finds (not a hand list): tags from the allow-list, docs, no catchup, an owner and
+    retries on every task."""
+    assert {"ingest", "warehouse"} <= set(dagbag.dag_ids)
+    broken = []
+    for dag_id in sorted(dagbag.dag_ids):
+        dag = dagbag.get_dag(dag_id)
+        if not dag.tags or not set(dag.tags) <= ALLOWED_TAGS:
+            broken.append(f"{dag_id}: tags {dag.tags} not within {sorted(ALLOWED_TAGS)}")
+        if not dag.doc_md or dag.catchup is not False:
+            broken.append(f"{dag_id}: needs doc_md and catchup=False")
+        broken += [f"{dag_id}.{t.task_id}: owner {t.owner!r}" for t in dag.tasks if t.owner != "muara"]
+        broken += [f"{dag_id}.{t.task_id}: no retries" for t in dag.tasks if t.retries < 1]
+    assert not broken, "\n".join(broken)
 
 
 @pytest.mark.integration

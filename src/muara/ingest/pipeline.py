@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,136 @@ class _KeySeen:
         return out
 
 
+class _Clock:
+    """Seconds per stage (read, validate, load) summed over the chunks: ``lap(stage)`` books the time since the
+    previous lap to that stage."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.monotonic()
+        self.spent: dict[str, float] = {"read": 0.0, "validate": 0.0, "load": 0.0}
+
+    def lap(self, stage: str) -> None:
+        now = time.monotonic()
+        self.spent[stage] += now - self.last
+        self.last = now
+
+    def timings(self) -> dict[str, float]:
+        return {**self.spent, "total": time.monotonic() - self.started}
+
+
+@dataclass
+class _FileRun:
+    """One file on its way through the per-chunk pipeline: read -> coerce -> validate -> sink.
+
+    ``writer`` is None for ``check`` (nothing is written; repeated keys are found in memory by ``seen``) and a
+    :class:`~muara.ingest.load.BatchWriter` for ``ingest`` (repeated keys are found by Postgres at the end).
+    """
+
+    contract: Contract
+    out: Outcome
+    validator: Validator
+    tz: Any
+    writer: Any = None
+    seen: _KeySeen | None = None
+    clock: _Clock = field(default_factory=_Clock)
+
+    def coerce(self, chunk: Any) -> tuple[pd.DataFrame, list[RowError]]:
+        from muara.ingest.coerce import coerce
+
+        typed, cell_errors = coerce(chunk.frame, self.contract, self.tz)
+        return _complete(typed, self.contract), _cell_errors(cell_errors, self.contract)
+
+    def validate(self, typed: pd.DataFrame, chunk: Any, cell: list[RowError]) -> list[RowError]:
+        """Every reason of every bad row: unreadable cells, the GX suite, the sender, keys repeated in the file."""
+        unreadable = {(e.position, e.column) for e in cell}
+        # a value that could not be read is reported as such, not also as "missing"
+        errors = cell + [
+            e
+            for e in self.validator.validate(typed)
+            if not (e.reason == "required" and (e.position, e.column) in unreadable)
+        ]
+        if self.seen is not None:
+            bad_now = {e.position for e in errors}
+            errors += [self._duplicate(pos, typed) for pos in self.seen.repeats(typed, chunk.row_numbers, bad_now)]
+        return errors
+
+    def _duplicate(self, pos: int, typed: pd.DataFrame) -> RowError:
+        key = self.contract.primary_key[0]
+        rule, fix = _duplicate_texts(self.contract)
+        return RowError(pos, key, str(typed.at[pos, key]), "duplicate_key", rule, fix)
+
+    def sink(self, typed: pd.DataFrame, chunk: Any, errors: list[RowError]) -> None:
+        """Count the chunk, keep the first rejected rows for the report, and (ingest) hand rows to the writer."""
+        out = self.out
+        by_row: dict[int, list[RowError]] = {}
+        for e in errors:
+            by_row.setdefault(e.position, []).append(e)
+            out.reason_counts[(e.column, e.reason)] += 1
+        bad = sorted(by_row)
+        good_mask = np.ones(len(typed), dtype=bool)
+        good_mask[bad] = False
+        out.rows_read += len(typed)
+        rejected_now = [
+            RejectedRow(int(chunk.row_numbers[pos]), values, by_row[pos])
+            for pos, values in zip(bad, _original_rows(chunk, bad, self.contract), strict=True)
+        ]
+        room = REPORT_DETAIL_ROWS - len(out.rejected)
+        out.rejected.extend(rejected_now[: max(room, 0)])
+        if self.writer is None:
+            out.rows_rejected += len(bad)
+            out.rows_loaded += int(good_mask.sum())
+            return
+        good = pii.protect(typed[good_mask].reset_index(drop=True), self.contract)
+        self.writer.write_good(good, chunk.row_numbers[good_mask])
+        self.writer.write_rejected(
+            [r.values for r in rejected_now],
+            [r.row_number for r in rejected_now],
+            [[e.as_json() for e in r.errors] for r in rejected_now],
+        )
+
+    def run(self, chunks: Iterator[Any]) -> None:
+        """Every chunk through coerce -> validate -> sink, timing each stage; the writer is abandoned on any error
+        (the caller rolls the whole file back)."""
+        clock = self.clock
+        try:
+            for chunk in chunks:
+                typed, cell = self.coerce(chunk)
+                clock.lap("read")  # reading the chunk (the iterator's step) and typing it
+                errors = self.validate(typed, chunk, cell)
+                clock.lap("validate")
+                self.sink(typed, chunk, errors)
+                clock.lap("load")
+        except BaseException:
+            if self.writer is not None:
+                self.writer.abandon()
+            raise
+
+    def finish_load(self) -> None:
+        """Ingest only: move keys repeated across chunks to quarantine, then flush the last rows."""
+        contract, out, key = self.contract, self.out, self.contract.primary_key[0]
+        rule, fix = _duplicate_texts(contract)
+        for row_number, values in self.writer.move_duplicates_across_chunks(rule, fix):
+            out.reason_counts[(key, "duplicate_key")] += 1
+            if len(out.rejected) < REPORT_DETAIL_ROWS:
+                error = RowError(-1, key, str(values.get(key)), "duplicate_key", rule, fix)
+                out.rejected.append(RejectedRow(row_number, values, [error]))
+        self.writer.flush()
+        out.rows_loaded, out.rows_rejected = self.writer.rows_loaded, self.writer.rows_rejected
+        self.clock.lap("load")
+
+
+def _wrong_file(out: Outcome, path: Path, contract: Contract, exc: Any) -> Outcome:
+    """A file that cannot be used; when it lacks this dataset's columns but fits another, say which."""
+    if exc.reason in ("missing_columns", "no_header") and (other := _other_dataset(path, contract)):
+        return _unusable(
+            out,
+            "wrong_dataset",
+            f"Berkas {path.name} berisi data '{other}', bukan '{contract.name}' ({contract.title}).",
+            f"Kirim berkas ini sebagai dataset '{other}', atau pilih berkas {contract.name} yang benar.",
+        )
+    return _unusable(out, exc.reason, exc.message, exc.fix)
+
+
 def process_file(
     path: Path,
     dataset: str,
@@ -164,12 +296,11 @@ def process_file(
     conn: Any = None,
     sha: tuple[str, int] | None = None,
 ) -> Outcome:
-    """Read, coerce and validate ``path``; with ``conn`` (ingest), also write rows and the ledger row."""
-    from muara.ingest.coerce import coerce
+    """Read, coerce and validate ``path``; with ``conn`` (ingest), also write rows (the caller writes the ledger)."""
     from muara.readers.dispatch import open_export
     from muara.readers.types import UnusableFile
 
-    started = time.monotonic()
+    clock = _Clock()
     city = settings.city(city_code)
     contract = get(dataset)
     digest, size = sha or sha256_of(path)
@@ -179,122 +310,26 @@ def process_file(
     try:
         layout, chunks = open_export(path, contract, chunk_rows=chunk_rows, max_bytes=max_bytes)
     except UnusableFile as exc:
-        if exc.reason in ("missing_columns", "no_header") and (other := _other_dataset(path, contract)):
-            return _unusable(
-                out,
-                "wrong_dataset",
-                f"Berkas {path.name} berisi data '{other}', bukan '{dataset}' ({contract.title}).",
-                f"Kirim berkas ini sebagai dataset '{other}', atau pilih berkas {contract.name} yang benar.",
-            )
-        return _unusable(out, exc.reason, exc.message, exc.fix)
+        return _wrong_file(out, path, contract, exc)
     out.file_format, out.sheet, out.header_row = layout.format, layout.sheet, layout.header_row
     out.columns, out.unknown_columns = dict(layout.columns), tuple(layout.unknown_columns)
 
-    validator = Validator(contract, city_code=city.code, now=now, sender=sender)
-    writer = None
-    if conn is not None:
+    file_run = _FileRun(contract, out, Validator(contract, city_code=city.code, now=now, sender=sender), city.tz)
+    file_run.clock = clock
+    if conn is None:
+        file_run.seen = _KeySeen(contract.primary_key)
+    else:
         from muara.ingest.load import BatchWriter
 
         out.batch_id = uuid.uuid4()
-        writer = BatchWriter(conn, contract, out.batch_id, sender or "", path.name)
-    seen = _KeySeen(contract.primary_key) if writer is None else None
-    t_read = t_validate = t_load = 0.0
+        file_run.writer = BatchWriter(conn, contract, out.batch_id, sender or "", path.name)
+    clock.lap("read")  # opening the file (format, encoding, header) counts as reading it
     try:
-        iterator = iter(chunks)
-        while True:
-            t0 = time.monotonic()
-            try:
-                chunk = next(iterator)
-            except StopIteration:
-                break
-            typed, cell_errors = coerce(chunk.frame, contract, city.tz)
-            typed = _complete(typed, contract)
-            t1 = time.monotonic()
-            cell = _cell_errors(cell_errors, contract)
-            unreadable = {(e.position, e.column) for e in cell}
-            # a value that could not be read is reported as such, not also as "missing"
-            errors = cell + [
-                e
-                for e in validator.validate(typed)
-                if not (e.reason == "required" and (e.position, e.column) in unreadable)
-            ]
-            if seen is not None:
-                bad_now = {e.position for e in errors}
-                dup_rule, dup_fix = _duplicate_texts(contract)
-                for pos in seen.repeats(typed, chunk.row_numbers, bad_now):
-                    errors.append(
-                        RowError(
-                            pos,
-                            contract.primary_key[0],
-                            str(typed.at[pos, contract.primary_key[0]]),
-                            "duplicate_key",
-                            dup_rule,
-                            dup_fix,
-                        )
-                    )
-            t2 = time.monotonic()
-            by_row: dict[int, list[RowError]] = {}
-            for e in errors:
-                by_row.setdefault(e.position, []).append(e)
-                out.reason_counts[(e.column, e.reason)] += 1
-            bad = sorted(by_row)
-            good_mask = np.ones(len(typed), dtype=bool)
-            good_mask[bad] = False
-            out.rows_read += len(typed)
-            rejected_now = [
-                RejectedRow(int(chunk.row_numbers[pos]), values, by_row[pos])
-                for pos, values in zip(bad, _original_rows(chunk, bad, contract), strict=True)
-            ]
-            room = REPORT_DETAIL_ROWS - len(out.rejected)
-            out.rejected.extend(rejected_now[: max(room, 0)])
-            if writer is not None:
-                good = pii.protect(typed[good_mask].reset_index(drop=True), contract)
-                writer.write_good(good, chunk.row_numbers[good_mask])
-                writer.write_rejected(
-                    [r.values for r in rejected_now],
-                    [r.row_number for r in rejected_now],
-                    [[e.as_json() for e in r.errors] for r in rejected_now],
-                )
-            else:
-                out.rows_rejected += len(bad)
-                out.rows_loaded += int(good_mask.sum())
-            t3 = time.monotonic()
-            t_read += t1 - t0
-            t_validate += t2 - t1
-            t_load += t3 - t2
+        file_run.run(iter(chunks))
     except UnusableFile as exc:  # a problem found only once reading began (e.g. a header-only file)
-        if writer is not None:
-            writer.abandon()  # the caller rolls back everything of this file
         return _unusable(out, exc.reason, exc.message, exc.fix)
-    except BaseException:
-        if writer is not None:
-            writer.abandon()
-        raise
-    if writer is not None:
-        t0 = time.monotonic()
-        dup_rule, dup_fix = _duplicate_texts(contract)
-        for row_number, values in writer.move_duplicates_across_chunks(dup_rule, dup_fix):
-            out.reason_counts[(contract.primary_key[0], "duplicate_key")] += 1
-            if len(out.rejected) < REPORT_DETAIL_ROWS:
-                out.rejected.append(
-                    RejectedRow(
-                        row_number,
-                        values,
-                        [
-                            RowError(
-                                -1,
-                                contract.primary_key[0],
-                                str(values.get(contract.primary_key[0])),
-                                "duplicate_key",
-                                dup_rule,
-                                dup_fix,
-                            )
-                        ],
-                    )
-                )
-        writer.flush()
-        out.rows_loaded, out.rows_rejected = writer.rows_loaded, writer.rows_rejected
-        t_load += time.monotonic() - t0
+    if file_run.writer is not None:
+        file_run.finish_load()
     if out.rows_read == 0:
         return _unusable(
             out,
@@ -302,16 +337,72 @@ def process_file(
             f"Berkas {path.name} tidak berisi satu baris data pun.",
             "Isi data di bawah baris judul kolom, lalu kirim ulang.",
         )
-    out.gx_docs = validator.docs
+    out.gx_docs = file_run.validator.docs
     out.status = "loaded" if out.rows_rejected == 0 else ("partial" if out.rows_loaded else "rejected")
     out.rejected.sort(key=lambda r: r.row_number)
-    out.timings = {"read": t_read, "validate": t_validate, "load": t_load, "total": time.monotonic() - started}
+    out.timings = clock.timings()
     return out
 
 
 def check_file(path: Path, dataset: str, sender: str | None = None, **kwargs: Any) -> Outcome:
     """Validate only: nothing is written anywhere. What ``ingest_file`` would say, before sending."""
     return process_file(path, dataset, sender, mode="check", **kwargs)
+
+
+def _load(conn: Any, path: Path, dataset: str, sender: str, digest: str, size: int, **kwargs: Any) -> Outcome:
+    """Inside the file's transaction: a file already loaded is a ``duplicate``; otherwise read, validate and write
+    it, and roll back every row of a file that turns out unusable half-way."""
+    from muara.ingest.ledger import already_loaded, lock_file
+
+    lock_file(conn, digest)
+    previous = already_loaded(conn, digest, dataset, sender)
+    if previous is not None:
+        return Outcome(
+            path=path,
+            dataset=dataset,
+            sender=sender,
+            sha256=digest,
+            file_bytes=size,
+            mode="ingest",
+            status="duplicate",
+            batch_id=uuid.uuid4(),
+            duplicate_of=previous,
+        )
+    out = process_file(path, dataset, sender, mode="ingest", conn=conn, sha=(digest, size), **kwargs)
+    if out.unusable:  # nothing of an unusable file stays, even rows written before the problem showed
+        conn.rollback()
+        lock_file(conn, digest)
+        out.rows_read = out.rows_loaded = out.rows_rejected = 0
+        out.batch_id = out.batch_id or uuid.uuid4()
+    return out
+
+
+def _ledger_entry(out: Outcome, contract: Contract, city: settings.City, started_at: datetime) -> Any:
+    from muara.ingest.ledger import LedgerEntry
+
+    assert out.batch_id is not None and out.sender is not None
+    return LedgerEntry(
+        batch_id=out.batch_id,
+        sha256=out.sha256,
+        dataset=out.dataset,
+        sender=out.sender,
+        source_file=out.path.name,
+        file_bytes=out.file_bytes,
+        file_format=out.file_format,
+        contract_version=contract.version,
+        kode_kota=city.code,
+        started_at=started_at,
+        status=out.status,
+        reason=out.reason,
+        rows_read=out.rows_read,
+        rows_loaded=out.rows_loaded,
+        rows_rejected=out.rows_rejected,
+        duplicate_of=out.duplicate_of,
+        finished_at=datetime.now(city.tz),
+        read_seconds=out.timings.get("read"),
+        validate_seconds=out.timings.get("validate"),
+        load_seconds=out.timings.get("load"),
+    )
 
 
 def ingest_file(
@@ -324,76 +415,43 @@ def ingest_file(
     chunk_rows: int = 100_000,
     max_bytes: int | None = None,
     write_report: bool = True,
+    archive: bool = False,
 ) -> Outcome:
-    """Validate and load ``path`` in one transaction, record it in the ledger, and write the officer's report."""
+    """Validate and load ``path`` in one transaction with its ledger row; then write the officer's report and,
+    with ``archive``, move the file from the inbox next to its ledger id. One connection throughout: the paths
+    of the report, the Data Docs page and the archived file are recorded on the ledger row after the commit (a
+    crash before the move leaves the file in the inbox, and the rerun records it as a duplicate)."""
     import psycopg
 
-    from muara.ingest import report
-    from muara.ingest.ledger import LedgerEntry, already_loaded, lock_file, update_paths
+    from muara.ingest import inbox, report
+    from muara.ingest.ledger import update_paths
     from muara.stack import postgres as db
 
     city = settings.city(city_code)
     contract = get(dataset)
     started_at = datetime.now(city.tz)
     digest, size = sha256_of(path)
-    with psycopg.connect(db.url()) as conn:  # one transaction; committed when the block ends without error
-        lock_file(conn, digest)
-        previous = already_loaded(conn, digest, dataset, sender)
-        if previous is not None:
-            out = Outcome(
-                path=path,
-                dataset=dataset,
-                sender=sender,
-                sha256=digest,
-                file_bytes=size,
-                mode="ingest",
-                status="duplicate",
-                batch_id=uuid.uuid4(),
-                duplicate_of=previous,
-            )
-        else:
-            out = process_file(
-                path,
-                dataset,
-                sender,
-                mode="ingest",
-                city_code=city.code,
-                now=now,
-                chunk_rows=chunk_rows,
-                max_bytes=max_bytes,
-                conn=conn,
-                sha=(digest, size),
-            )
-            if out.unusable:  # nothing of an unusable file stays, even rows written before the problem showed
-                conn.rollback()
-                lock_file(conn, digest)
-                out.rows_read = out.rows_loaded = out.rows_rejected = 0
-                out.batch_id = out.batch_id or uuid.uuid4()
+    options = {"city_code": city.code, "now": now, "chunk_rows": chunk_rows, "max_bytes": max_bytes}
+    with psycopg.connect(db.url()) as conn:
+        out = _load(conn, path, dataset, sender, digest, size, **options)
+        _ledger_entry(out, contract, city, started_at).insert(conn)
+        conn.commit()  # the rows and the ledger row, together
         assert out.batch_id is not None
-        LedgerEntry(
-            batch_id=out.batch_id,
-            sha256=digest,
-            dataset=dataset,
-            sender=sender,
-            source_file=path.name,
-            file_bytes=size,
-            file_format=out.file_format,
-            contract_version=contract.version,
-            kode_kota=city.code,
-            started_at=started_at,
-            status=out.status,
-            reason=out.reason,
-            rows_read=out.rows_read,
-            rows_loaded=out.rows_loaded,
-            rows_rejected=out.rows_rejected,
-            duplicate_of=out.duplicate_of,
-            finished_at=datetime.now(city.tz),
-            read_seconds=out.timings.get("read"),
-            validate_seconds=out.timings.get("validate"),
-            load_seconds=out.timings.get("load"),
-        ).insert(conn)
-    if write_report:
-        paths = report.write(out, received=started_at)
-        with psycopg.connect(db.url(), autocommit=True) as conn:
-            update_paths(conn, out.batch_id, report_path=paths.get("html"), data_docs_path=paths.get("gx_docs"))
+        paths: dict[str, str | None] = {}
+        if write_report:
+            written = report.write(out, received=started_at)
+            paths = {"report_path": written.get("html"), "data_docs_path": written.get("gx_docs")}
+        if archive:
+            paths["archive_path"] = str(inbox.archive(path, sender, dataset, out.batch_id))
+        if paths:
+            update_paths(conn, out.batch_id, **paths)
     return out
+
+
+def ingest_pending(item: dict[str, str]) -> dict[str, object]:
+    """The ingest DAG's task for one inbox file (``inbox.Pending.as_dict()``): ingest it, write the report,
+    archive it, and return the summary the DAG's Asset events are decided from."""
+    out = ingest_file(Path(item["path"]), item["dataset"], item["sender"], archive=True)
+    summary = out.as_json()
+    keys = ("dataset", "sender", "status", "rows_read", "rows_loaded", "rows_rejected", "batch_id", "reason")
+    return {k: summary[k] for k in keys}
