@@ -284,15 +284,15 @@ class _Checker:
     def _code_list(self, ref: str, where: str) -> bool:
         """True when the code list and its column exist (so examples can be checked against it)."""
         list_name, _, column = ref.partition(".")
-        if list_name not in reference.CODE_LISTS:
+        if list_name not in reference.code_lists():
             self.add(
-                where, f"{ref!r} names no code list", f"use one of {sorted(reference.CODE_LISTS)} as <list>.<column>"
+                where, f"{ref!r} names no code list", f"use one of {sorted(reference.code_lists())} as <list>.<column>"
             )
             return False
         try:
             cols = reference.columns(list_name)
         except reference.ReferenceError as exc:
-            self.add(where, str(exc), f"add schemas/reference/{reference.CODE_LISTS[list_name]}")
+            self.add(where, str(exc), f"add schemas/reference/{reference.code_lists()[list_name]}")
             return False
         if column not in cols:
             self.add(where, f"{list_name} has no column {column!r}", f"use one of {list(cols)}")
@@ -307,7 +307,7 @@ class _Checker:
                 self.add(
                     f"{where}.examples",
                     f"example {ex!r} is not in code list {ref}",
-                    f"use a real code from schemas/reference/{reference.CODE_LISTS[list_name]}",
+                    f"use a real code from schemas/reference/{reference.code_lists()[list_name]}",
                 )
 
     def _examples(self, prop: dict[str, Any], where: str, pattern: Any, opts: dict[str, Any], valid: Any) -> None:

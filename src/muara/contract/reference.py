@@ -12,14 +12,22 @@ from pathlib import Path
 
 from muara import settings
 
-#: code lists a contract may reference, and the file each lives in
-CODE_LISTS: dict[str, str] = {
-    "kelurahan": "kelurahan.csv",
-    "opd": "opd.csv",
-    "kategori_aduan": "kategori_aduan.csv",
-    "jenis_izin": "jenis_izin.csv",
-    "jenis_darurat": "jenis_darurat.csv",
-}
+#: reference files that describe cities rather than list codes a contract may point at
+CITY_SETTINGS = frozenset({"kota", "kota_setelan"})
+
+
+def code_lists() -> dict[str, str]:
+    """Code lists a contract may reference (``<list>.<column>``), by name: every ``schemas/reference/<list>.csv``
+    but the city settings. A new list is a new CSV file there, no code."""
+    folder = settings.reference_dir()
+    return {p.stem: p.name for p in sorted(folder.glob("*.csv")) if p.stem not in CITY_SETTINGS}
+
+
+def _list_file(list_name: str) -> Path:
+    lists = code_lists()
+    if list_name not in lists:
+        raise ReferenceError(f"unknown code list {list_name!r}; known: {', '.join(sorted(lists))}")
+    return settings.reference_dir() / lists[list_name]
 
 
 class ReferenceError(ValueError):
@@ -38,9 +46,7 @@ def _read(path: Path) -> tuple[tuple[str, ...], tuple[dict[str, str], ...]]:
 
 def rows(list_name: str, city_code: str | None = None) -> list[dict[str, str]]:
     """Rows of a code list, limited to the city when the list has a ``kode_kota`` column."""
-    if list_name not in CODE_LISTS:
-        raise ReferenceError(f"unknown code list {list_name!r}; known: {', '.join(sorted(CODE_LISTS))}")
-    fields, data = _read(settings.reference_dir() / CODE_LISTS[list_name])
+    fields, data = _read(_list_file(list_name))
     if "kode_kota" in fields:
         code = city_code or settings.city_code()
         return [r for r in data if r["kode_kota"] == code]
@@ -49,13 +55,11 @@ def rows(list_name: str, city_code: str | None = None) -> list[dict[str, str]]:
 
 def all_rows(list_name: str) -> list[dict[str, str]]:
     """Rows of a code list for every city (for checks that must not depend on ``MUARA_CITY``)."""
-    if list_name not in CODE_LISTS:
-        raise ReferenceError(f"unknown code list {list_name!r}; known: {', '.join(sorted(CODE_LISTS))}")
-    return list(_read(settings.reference_dir() / CODE_LISTS[list_name])[1])
+    return list(_read(_list_file(list_name))[1])
 
 
 def columns(list_name: str) -> tuple[str, ...]:
-    fields, _ = _read(settings.reference_dir() / CODE_LISTS[list_name])
+    fields, _ = _read(_list_file(list_name))
     return fields
 
 

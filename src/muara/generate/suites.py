@@ -75,7 +75,7 @@ def _code_list(col: Column, contract: Contract, gxe: Any) -> Any:
             col.name,
             f"'{col.business_name}' harus ada di daftar kode {list_name} kota ini.",
             f"Gunakan kode dari daftar {list_name} "
-            f"(schemas/reference/{reference.CODE_LISTS[list_name]}).{_example(col)}",
+            f"(schemas/reference/{reference.code_lists()[list_name]}).{_example(col)}",
             "code_list",
         ),
     )

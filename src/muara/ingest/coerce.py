@@ -19,7 +19,7 @@ Types produced, per contract logical type:
   ``Z``, ``WIB``, ``WITA``, ``WIT``) is converted to city time.
 - ``boolean`` -> ``boolean``: ya/tidak, y/n, true/false, benar/salah, 1/0, yes/no (any case).
 
-Formats accepted for dates are listed in :mod:`muara.coerce_dates`.
+Formats accepted for dates are listed in :mod:`muara.ingest.coerce_dates`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ How a CSV is understood, in order:
 3. Body. pyarrow's streaming reader reads from the byte after the header, all columns as strings, quoted newlines
    allowed. Rows with too few fields are padded, rows with too many keep the overflow in ``extra`` (column
    ``(kolom tanpa judul)``), so no record is lost.
-4. Row numbers. pyarrow does not report line numbers, so :mod:`muara.readers_csv_lines` walks the same bytes
+4. Row numbers. pyarrow does not report line numbers, so :mod:`muara.readers.csv_lines` walks the same bytes
    alongside it and gives each record the physical line it starts on, the way a text editor counts.
 """
 
