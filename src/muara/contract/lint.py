@@ -172,6 +172,17 @@ class _Checker:
             self.add("description.purpose", "is missing", "say in Bahasa Indonesia what the data is for")
 
     def _column(self, prop: dict[str, Any], where: str) -> None:
+        """Every rule of one column, one concern per method."""
+        self._column_names_and_types(prop, where)
+        opts = prop.get("logicalTypeOptions") or {}
+        self._column_options(opts, where)
+        cps = custom_properties(prop)
+        self._column_custom_properties(prop, cps, where)
+        self._column_pii(prop, cps.get("pii"), where)
+        valid = self._column_valid_values(prop, where)
+        self._examples(prop, where, opts.get("pattern"), opts, valid)
+
+    def _column_names_and_types(self, prop: dict[str, Any], where: str) -> None:
         name = prop.get("name", "")
         if not SNAKE.match(name):
             self.add(
@@ -195,7 +206,9 @@ class _Checker:
                 f"{logical!r} is not supported for raw tables",
                 f"use one of {sorted(PHYSICAL_TYPES)}",
             )
-        opts = prop.get("logicalTypeOptions") or {}
+
+    def _column_options(self, opts: dict[str, Any], where: str) -> None:
+        """``logicalTypeOptions``: an anchored pattern that compiles, a minimum not above the maximum."""
         pattern = opts.get("pattern")
         if pattern is not None:
             try:
@@ -211,7 +224,10 @@ class _Checker:
         lo, hi = opts.get("minimum"), opts.get("maximum")
         if lo is not None and hi is not None and lo > hi:
             self.add(f"{where}.logicalTypeOptions", f"minimum {lo} is above maximum {hi}", "swap or correct them")
-        cps = custom_properties(prop)
+
+    def _column_custom_properties(self, prop: dict[str, Any], cps: dict[str, Any], where: str) -> None:
+        """Known properties only; aliases a list of header texts; code lists, city bounds and "not in the
+        future" on columns they fit."""
         for key in sorted(set(cps) - COLUMN_CUSTOM):
             self.add(
                 f"{where}.customProperties.{key}",
@@ -225,33 +241,7 @@ class _Checker:
             )
         if "codeList" in cps and self._code_list(str(cps["codeList"]), f"{where}.customProperties.codeList"):
             self._code_list_examples(prop, str(cps["codeList"]), where)
-        pii = cps.get("pii")
-        classification = prop.get("classification")
-        if pii is not None:
-            if (
-                not isinstance(pii, dict)
-                or pii.get("kind") not in PII_KINDS
-                or pii.get("protection") not in PII_PROTECTIONS
-            ):
-                self.add(
-                    f"{where}.customProperties.pii",
-                    f"is {pii!r}",
-                    f"write {{kind: one of {sorted(PII_KINDS)}, protection: one of {sorted(PII_PROTECTIONS)}}}",
-                )
-            if classification not in ("restricted", "confidential"):
-                self.add(
-                    f"{where}.classification",
-                    f"is {classification!r} for personal data",
-                    "set classification: restricted",
-                )
-            if prop.get("primaryKey"):
-                self.add(f"{where}.primaryKey", "personal data cannot be a key", "key the table on a non-personal id")
-        elif classification in ("restricted", "confidential"):
-            self.add(
-                f"{where}.customProperties",
-                f"classification is {classification} but no pii protection is given",
-                "add {property: pii, value: {kind: ..., protection: hash|mask}}",
-            )
+        logical = prop.get("logicalType")
         if "withinCity" in cps and (cps["withinCity"] not in ("latitude", "longitude") or logical != "number"):
             self.add(
                 f"{where}.customProperties.withinCity",
@@ -264,6 +254,37 @@ class _Checker:
                 f"is set on a {logical} column",
                 "use it on date or timestamp columns only",
             )
+
+    def _column_pii(self, prop: dict[str, Any], pii: Any, where: str) -> None:
+        """Personal data: a known kind and protection, a restricted classification, never a key; and a
+        restricted column always says how it is protected."""
+        classification = prop.get("classification")
+        if pii is None:
+            if classification in ("restricted", "confidential"):
+                self.add(
+                    f"{where}.customProperties",
+                    f"classification is {classification} but no pii protection is given",
+                    "add {property: pii, value: {kind: ..., protection: hash|mask}}",
+                )
+            return
+        known = isinstance(pii, dict) and pii.get("kind") in PII_KINDS and pii.get("protection") in PII_PROTECTIONS
+        if not known:
+            self.add(
+                f"{where}.customProperties.pii",
+                f"is {pii!r}",
+                f"write {{kind: one of {sorted(PII_KINDS)}, protection: one of {sorted(PII_PROTECTIONS)}}}",
+            )
+        if classification not in ("restricted", "confidential"):
+            self.add(
+                f"{where}.classification",
+                f"is {classification!r} for personal data",
+                "set classification: restricted",
+            )
+        if prop.get("primaryKey"):
+            self.add(f"{where}.primaryKey", "personal data cannot be a key", "key the table on a non-personal id")
+
+    def _column_valid_values(self, prop: dict[str, Any], where: str) -> list[Any] | None:
+        """The allowed values (a ``library`` rule ``invalidValues``), the only quality rule a column may carry."""
         valid = None
         for j, q in enumerate(prop.get("quality") or []):
             if q.get("metric") == "invalidValues":
@@ -279,7 +300,7 @@ class _Checker:
                     f"type {q.get('type')!r} metric {q.get('metric')!r} is not supported on a column",
                     "use {type: library, metric: invalidValues, arguments: {validValues: [...]}}",
                 )
-        self._examples(prop, where, pattern, opts, valid)
+        return valid
 
     def _code_list(self, ref: str, where: str) -> bool:
         """True when the code list and its column exist (so examples can be checked against it)."""

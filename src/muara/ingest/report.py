@@ -70,29 +70,21 @@ def _docs_name(outcome: Outcome) -> str | None:
     return Path(path).name if path else None
 
 
-def render_text(outcome: Outcome, *, received: datetime | None = None, docs_line: bool = True) -> str:
-    city = settings.city()
-    when = (received or datetime.now(city.tz)).astimezone(city.tz)
+def _head(outcome: Outcome, when: datetime, zone: str) -> list[str]:
     contract = get(outcome.dataset)
-    lines = [
+    return [
         "LAPORAN PEMERIKSAAN KIRIMAN DATA - MUARA" if outcome.mode == "ingest" else "HASIL PERIKSA BERKAS - MUARA",
         f"Berkas     : {outcome.path.name}" + (f" ({outcome.file_format.upper()})" if outcome.file_format else ""),
         f"Dataset    : {outcome.dataset} ({contract.title}), kontrak versi {contract.version}",
         f"Pengirim   : {outcome.sender or '-'}",
-        f"Waktu      : {when:%d/%m/%Y %H:%M} {city.zone_label}",
+        f"Waktu      : {when:%d/%m/%Y %H:%M} {zone}",
         f"Status     : {_status(outcome)}",
         "",
     ]
-    if outcome.unusable:
-        lines += ["Berkas tidak dapat dipakai.", f"Masalah    : {outcome.message}", f"Perbaikan  : {outcome.fix}"]
-        return "\n".join(lines) + "\n"
-    if outcome.status == "duplicate":
-        lines += [
-            f"Berkas yang sama persis sudah dimuat sebelumnya (batch {outcome.duplicate_of}).",
-            "Tidak ada baris baru. Bila ada perbaikan, kirim berkas yang sudah diperbaiki.",
-        ]
-        return "\n".join(lines) + "\n"
-    lines += [
+
+
+def _counts(outcome: Outcome) -> list[str]:
+    lines = [
         f"Baris dibaca   : {angka(outcome.rows_read)}",
         f"Diterima       : {angka(outcome.rows_loaded)}",
         f"Ditolak        : {angka(outcome.rows_rejected)}",
@@ -109,27 +101,52 @@ def render_text(outcome: Outcome, *, received: datetime | None = None, docs_line
         for (column, reason), n in outcome.reason_counts.most_common():
             lines.append(f"  - {_label(outcome.dataset, column)} [{reason}]: {angka(n)} baris")
         lines.append("")
-    if outcome.rejected:
-        shown = len(outcome.rejected)
-        more = outcome.rows_rejected - shown
-        lines.append(
-            "Baris yang ditolak" + (f" ({angka(shown)} pertama; semua ada di berkas ditolak.csv):" if more > 0 else ":")
+    return lines
+
+
+def _rejected_rows(outcome: Outcome) -> list[str]:
+    """Row by row: each reason with the value as written and its fix. Only the first rows are kept for the
+    report and its rejected-rows CSV (``REPORT_DETAIL_ROWS``); every rejected row is in quarantine."""
+    if not outcome.rejected:
+        return []
+    shown = len(outcome.rejected)
+    title = "Baris yang ditolak:"
+    if outcome.rows_rejected > shown:
+        title = (
+            f"Baris yang ditolak ({angka(shown)} pertama dari {angka(outcome.rows_rejected)}; berkas ditolak.csv "
+            "memuat baris yang sama, dan semua baris yang ditolak tersimpan di karantina Muara):"
         )
-        for row in outcome.rejected:
-            lines.append(f"  Baris {row.row_number}:")
-            for e in row.errors:
-                value = "(kosong)" if e.value is None else f"'{neutralise(e.value)}'"
-                lines.append(f"    - Kolom '{_label(outcome.dataset, e.column)}' berisi {value}: {e.rule}")
-                if e.fix:
-                    lines.append(f"      Perbaikan: {e.fix}")
-        lines.append("")
-    lines.append(
-        "Baris yang diterima sudah masuk gudang data."
-        if outcome.mode == "ingest" and outcome.rows_loaded
-        else "Perbaiki baris yang ditolak lalu kirim ulang."
-        if outcome.rows_rejected
-        else "Terima kasih."
-    )
+    lines = [title]
+    for row in outcome.rejected:
+        lines.append(f"  Baris {row.row_number}:")
+        for e in row.errors:
+            value = "(kosong)" if e.value is None else f"'{neutralise(e.value)}'"
+            lines.append(f"    - Kolom '{_label(outcome.dataset, e.column)}' berisi {value}: {e.rule}")
+            if e.fix:
+                lines.append(f"      Perbaikan: {e.fix}")
+    return [*lines, ""]
+
+
+def _closing(outcome: Outcome) -> str:
+    if outcome.mode == "ingest" and outcome.rows_loaded:
+        return "Baris yang diterima sudah masuk gudang data."
+    return "Perbaiki baris yang ditolak lalu kirim ulang." if outcome.rows_rejected else "Terima kasih."
+
+
+def render_text(outcome: Outcome, *, received: datetime | None = None, docs_line: bool = True) -> str:
+    city = settings.city()
+    when = (received or datetime.now(city.tz)).astimezone(city.tz)
+    lines = _head(outcome, when, city.zone_label)
+    if outcome.unusable:
+        lines += ["Berkas tidak dapat dipakai.", f"Masalah    : {outcome.message}", f"Perbaikan  : {outcome.fix}"]
+        return "\n".join(lines) + "\n"
+    if outcome.status == "duplicate":
+        lines += [
+            f"Berkas yang sama persis sudah dimuat sebelumnya (batch {outcome.duplicate_of}).",
+            "Tidak ada baris baru. Bila ada perbaikan, kirim berkas yang sudah diperbaiki.",
+        ]
+        return "\n".join(lines) + "\n"
+    lines += _counts(outcome) + _rejected_rows(outcome) + [_closing(outcome)]
     if docs_line and (docs := _docs_name(outcome)):
         lines += ["", f"{DOCS_LABEL}: {docs} (di folder yang sama dengan laporan ini)"]
     return "\n".join(lines) + "\n"
