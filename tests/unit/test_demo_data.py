@@ -27,9 +27,9 @@ from muara.contract import reference
 from muara.contract.model import Contract, normalise_header
 from muara.devtools import demo_data as dd
 from muara.devtools.demo_data import DemoFile, anchor_date, write_demo_data
-from muara.devtools.demo_data.hooks import _model_for
-from muara.devtools.demo_data.values import _nik, _plates
-from muara.devtools.demo_data.world import EXPORT_HOUR, _World
+from muara.devtools.demo_data.hooks import model_for
+from muara.devtools.demo_data.values import fake_nik, fake_plates
+from muara.devtools.demo_data.world import EXPORT_HOUR, World
 
 BAD = object()  # a date cell that does not parse
 SEED = 7
@@ -437,7 +437,7 @@ def test_a_contract_without_a_hook_still_gets_valid_files(
 
     files = write_demo_data(tmp_path / "out", datasets=[name], seed=5)
     assert {f.sender for f in files} == set(reference.senders_of(name, "opd", "53.71")) and len(files) > 1
-    assert _model_for(contract.get(name)).kind == shape
+    assert model_for(contract.get(name)).kind == shape
     anchor = datetime.combine(anchor_date(5), datetime.min.time()) + timedelta(hours=EXPORT_HOUR)
     for f in files:
         found, rows, problems = check_file(f, "53.71", anchor)
@@ -452,11 +452,11 @@ def test_plates_and_niks_belong_to_the_city(city: str, prefix: str) -> None:
     # only Kupang has OPDs in opd.csv today, so other cities' vehicles are checked on the generator itself
     import numpy as np
 
-    world = _World(42, city, anchor_date(42))
+    world = World(42, city, anchor_date(42))
     rng = np.random.default_rng(1)
-    plates = _plates(world, rng, 50)
+    plates = fake_plates(world, rng, 50)
     assert all(re.fullmatch(rf"{prefix} \d{{4}} [A-Z]{{2}}", p) for p in plates)
-    niks = _nik(world, rng, world.kelurahan(rng, 50))
+    niks = fake_nik(world, rng, world.kelurahan(rng, 50))
     assert all(re.fullmatch(r"\d{16}", n) and n.startswith(city.replace(".", "")) for n in niks)
 
 

@@ -51,7 +51,7 @@ def _numbers(values: np.ndarray, integer: bool, comma: bool) -> list[Any]:
     return out
 
 
-def _cells(col: Column, values: np.ndarray, fmt: str, excel_dates: bool) -> list[Any]:
+def format_cells(col: Column, values: np.ndarray, fmt: str, excel_dates: bool) -> list[Any]:
     """One column of a chunk as the values a file of ``fmt`` holds."""
     lt = col.logical_type
     if lt == "timestamp" or lt == "date":

@@ -10,15 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from muara.devtools.demo_data.shapes import _Ctx
+from muara.devtools.demo_data.shapes import Ctx
 
 MISTAKE_KINDS = ("unknown_kelurahan", "bad_date", "missing_required", "duplicate_id", "closed_before_opened")
 MISTAKE_SHARE = 0.01
 BAD_DATES = ("31/02/2026", "30/02/2026", "kemarin", "32/01/2026", "00/00/0000", "2026-13-01", "tgl 5", "15/13/2025")
 
 
-def _apply_mistakes(
-    ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray], k: int
+def apply_mistakes(
+    ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray], k: int
 ) -> tuple[dict[str, dict[int, str]], Counter[str]]:
     """Spoil ``k`` rows the way officers do; returns text overrides (bad dates) and counts by kind."""
     c, w = ctx.contract, ctx.world

@@ -1,6 +1,6 @@
 """Which files a run writes: the senders of each dataset, their rows, the format each one uses, XLSX parts.
 
-A ``_Task`` is plain data so it can be sent to a worker process; ``DemoFile`` is what comes back.
+A ``Task`` is plain data so it can be sent to a worker process; ``DemoFile`` is what comes back.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import numpy as np
 
 from muara.contract import reference
 from muara.contract.model import Contract
-from muara.devtools.demo_data.hooks import _model_for
-from muara.devtools.demo_data.rows import _grid_table
-from muara.devtools.demo_data.seeding import _stable
-from muara.devtools.demo_data.shapes import _Model
-from muara.devtools.demo_data.values import _slug
-from muara.devtools.demo_data.world import _World, _world
+from muara.devtools.demo_data.hooks import model_for
+from muara.devtools.demo_data.rows import grid_table
+from muara.devtools.demo_data.seeding import stable_hash
+from muara.devtools.demo_data.shapes import DatasetModel
+from muara.devtools.demo_data.values import sender_slug
+from muara.devtools.demo_data.world import World, make_world
 
 FORMATS = ("xlsx", "csv", "json")
 XLSX_MAX_DATA_ROWS = 1_048_576 - 3  # Excel's row limit minus title, blank and header rows
@@ -38,7 +38,7 @@ class DemoFile:
 
 
 @dataclass(frozen=True)
-class _Task:
+class Task:
     """One file to write; plain data so it can go to a worker process."""
 
     dataset: str
@@ -54,18 +54,18 @@ class _Task:
     part: int
 
 
-def _plan_dataset(c: Contract, out: Path, city: str, rows: int, seed: int, anchor: date) -> list[_Task]:
+def plan_dataset(c: Contract, out: Path, city: str, rows: int, seed: int, anchor: date) -> list[Task]:
     senders = reference.senders_of(c.name, c.sender_kind, city)
     if not senders:
         return []
-    w = _world(seed, city, anchor)
-    model = _model_for(c)
+    w = make_world(seed, city, anchor)
+    model = model_for(c)
     if model.kind == "events":
         total = rows if c.name == "aduan" else max(model.min_rows, round(rows * model.ratio))
         weights = np.array(
             [
                 (model.sender_weight(w, s) if model.sender_weight else 1.0)
-                * (0.5 + (_stable(seed, c.name, s) % 1000) / 1000)
+                * (0.5 + (stable_hash(seed, c.name, s) % 1000) / 1000)
                 for s in senders
             ]
         )
@@ -76,14 +76,14 @@ def _plan_dataset(c: Contract, out: Path, city: str, rows: int, seed: int, ancho
     tasks = []
     stamp = anchor.strftime("%Y%m%d")
     for sender, n, fmt in zip(senders, counts, fmts, strict=True):
-        slug = _slug(sender)
+        slug = sender_slug(sender)
         limit = XLSX_MAX_DATA_ROWS if fmt == "xlsx" else max(n, 1)
         parts = max(1, -(-n // limit))
         for p in range(parts):
             suffix = f"_part{p + 1}" if p else ""
             path = out / sender / c.name / f"{c.name}_{slug}_{stamp}{suffix}.{fmt}"
             start = p * limit
-            tasks.append(_Task(c.name, sender, city, seed, anchor, fmt, path, start, min(limit, n - start), n, p + 1))
+            tasks.append(Task(c.name, sender, city, seed, anchor, fmt, path, start, min(limit, n - start), n, p + 1))
     return tasks
 
 
@@ -99,18 +99,18 @@ def _apportion(total: int, weights: np.ndarray) -> list[int]:
 
 def _formats(dataset: str, senders: Sequence[str]) -> list[str]:
     """Formats per sender: stable per (sender, dataset), and all three appear when there are 3+ senders."""
-    order = sorted(range(len(senders)), key=lambda i: _stable("format", dataset, senders[i]))
-    offset = _stable("format-offset", dataset) % 3
+    order = sorted(range(len(senders)), key=lambda i: stable_hash("format", dataset, senders[i]))
+    offset = stable_hash("format-offset", dataset) % 3
     out = [""] * len(senders)
     for rank, i in enumerate(order):
         out[i] = FORMATS[(rank + offset) % 3]
     return out
 
 
-def _sender_grid_rows(c: Contract, w: _World, sender: str, model: _Model, rows: int) -> int:
+def _sender_grid_rows(c: Contract, w: World, sender: str, model: DatasetModel, rows: int) -> int:
     if model.scaled_grid is not None:
         total = max(model.min_rows, round(rows * model.ratio))
         n_senders = len(reference.senders_of(c.name, c.sender_kind, w.code))
         return -(-total // n_senders)
-    table = _grid_table(c.name, sender, w.code, w.seed, w.anchor_day)
+    table = grid_table(c.name, sender, w.code, w.seed, w.anchor_day)
     return len(next(iter(table.values())))

@@ -16,41 +16,41 @@ import numpy as np
 from muara.contract import model as contracts
 from muara.contract import reference
 from muara.contract.model import Column, Contract
-from muara.devtools.demo_data.hooks import _model_for
-from muara.devtools.demo_data.seeding import _pick, _rng, _weights
-from muara.devtools.demo_data.shapes import DAY_HOURS, _Ctx
+from muara.devtools.demo_data.hooks import model_for
+from muara.devtools.demo_data.seeding import pick_values, random_weights, seeded_rng
+from muara.devtools.demo_data.shapes import DAY_HOURS, Ctx
 from muara.devtools.demo_data.values import (
-    _cat,
-    _fits,
-    _nik,
-    _nulls,
-    _phone,
-    _regex_samples,
-    _secs,
-    _slug,
-    _str_int,
-    _year,
+    as_seconds,
+    concat_text,
+    fake_nik,
+    fake_phone,
+    fits_column,
+    nulls,
+    regex_samples,
+    sender_slug,
+    str_int,
+    year_of,
 )
 from muara.devtools.demo_data.vocabulary import GENERIC_REMARKS
-from muara.devtools.demo_data.world import PERIOD_DAYS, _World, _world
+from muara.devtools.demo_data.world import PERIOD_DAYS, World, make_world
 
 
 @cache
-def _grid_table(dataset: str, sender: str, city: str, seed: int, anchor: date) -> dict[str, np.ndarray]:
+def grid_table(dataset: str, sender: str, city: str, seed: int, anchor: date) -> dict[str, np.ndarray]:
     c = contracts.get(dataset)
-    w = _world(seed, city, anchor)
-    model = _model_for(c)
+    w = make_world(seed, city, anchor)
+    model = model_for(c)
     assert model.grid is not None
-    ctx = _Ctx(c, w, sender, 0, model)
-    return model.grid(ctx, _rng(seed, city, dataset, sender, "grid"))
+    ctx = Ctx(c, w, sender, 0, model)
+    return model.grid(ctx, seeded_rng(seed, city, dataset, sender, "grid"))
 
 
-def _rows(ctx: _Ctx, rng: np.random.Generator, idx: np.ndarray) -> dict[str, np.ndarray]:
+def make_rows(ctx: Ctx, rng: np.random.Generator, idx: np.ndarray) -> dict[str, np.ndarray]:
     """Rows ``idx`` of the sender's export: keys, then generic values per column, then the dataset hook."""
     c, w, m = ctx.contract, ctx.world, ctx.model
     t: dict[str, np.ndarray] = {}
     if m.kind == "grid" and m.scaled_grid is None:
-        table = _grid_table(c.name, ctx.sender, w.code, w.seed, w.anchor_day)
+        table = grid_table(c.name, ctx.sender, w.code, w.seed, w.anchor_day)
         t.update({k: v[idx] for k, v in table.items()})
     elif m.scaled_grid is not None:
         grid = m.scaled_grid(ctx, ctx.n_total)
@@ -88,7 +88,7 @@ def _event_time_column(c: Contract) -> str | None:
     return timed[0].name if timed else None
 
 
-def _event_times(ctx: _Ctx, rng: np.random.Generator, idx: np.ndarray) -> np.ndarray:
+def _event_times(ctx: Ctx, rng: np.random.Generator, idx: np.ndarray) -> np.ndarray:
     """Event times over the period, in row order, following an hour-of-day and weekday profile.
 
     Row i of n takes the (i + u)/n quantile of the intensity, so times are sorted and a chunk needs no
@@ -106,11 +106,11 @@ def _event_times(ctx: _Ctx, rng: np.random.Generator, idx: np.ndarray) -> np.nda
     b = np.clip(np.searchsorted(cum, u, side="right") - 1, 0, len(bins) - 1)
     frac = (u - cum[b]) / np.maximum(cum[b + 1] - cum[b], 1e-12)
     secs = np.clip(frac, 0, 0.9999) * 3600
-    ts = bins[b].astype("datetime64[s]") + _secs(secs // 60 * 60)
+    ts = bins[b].astype("datetime64[s]") + as_seconds(secs // 60 * 60)
     return np.minimum(ts, w.anchor - np.timedelta64(1, "m"))
 
 
-def _generic(ctx: _Ctx, col: Column, rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndarray:
+def _generic(ctx: Ctx, col: Column, rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndarray:
     """A plausible, valid value for any contract column, from its type, code list, pattern and name."""
     w, c = ctx.world, ctx.contract
     n = len(t["_kel"])
@@ -120,33 +120,33 @@ def _generic(ctx: _Ctx, col: Column, rng: np.random.Generator, t: dict[str, np.n
         return np.full(n, ctx.sender, dtype=object)
     if col.code_list == "kelurahan.kode_kelurahan":
         out = w.kel_code[kel]
-        return out if col.required else _nulls(out, rng, 0.05)
+        return out if col.required else nulls(out, rng, 0.05)
     if col.code_list:
         values = reference.values(col.code_list, w.code)
-        return _pick(rng, values, n, _weights(_rng(w.seed, c.name, name, "p"), len(values)))
+        return pick_values(rng, values, n, random_weights(seeded_rng(w.seed, c.name, name, "p"), len(values)))
     if col.valid_values:
         allowed = col.valid_values
-        out = _pick(rng, allowed, n, _weights(_rng(w.seed, c.name, name, "p"), len(allowed), 2.0))
-        return out if col.required else _nulls(out, rng, 0.1)
+        out = pick_values(rng, allowed, n, random_weights(seeded_rng(w.seed, c.name, name, "p"), len(allowed), 2.0))
+        return out if col.required else nulls(out, rng, 0.1)
     if col.logical_type in ("timestamp", "date"):
         main = _event_time_column(c)
         if main in t and main != name:
             delay = rng.lognormal(np.log(6 * 3600), 1.0, n)
-            out = np.minimum(t[main].astype("datetime64[s]") + _secs(delay // 60 * 60), w.anchor)
+            out = np.minimum(t[main].astype("datetime64[s]") + as_seconds(delay // 60 * 60), w.anchor)
         else:
-            out = w.start + _secs(rng.uniform(0, PERIOD_DAYS * 86400, n) // 60 * 60)
+            out = w.start + as_seconds(rng.uniform(0, PERIOD_DAYS * 86400, n) // 60 * 60)
         if col.logical_type == "date":
             out = out.astype("datetime64[D]")
-        return out if col.required else _nulls(out, rng, 0.2)
+        return out if col.required else nulls(out, rng, 0.2)
     if col.logical_type in ("integer", "number"):
         return _generic_number(ctx, col, rng, t)
     if col.logical_type == "boolean":
         return np.where(rng.random(n) < 0.8, True, False).astype(object)
     out = _generic_text(ctx, col, rng, t)
-    return out if col.required else _nulls(out, rng, 0.1)
+    return out if col.required else nulls(out, rng, 0.1)
 
 
-def _generic_number(ctx: _Ctx, col: Column, rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndarray:
+def _generic_number(ctx: Ctx, col: Column, rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndarray:
     w = ctx.world
     n = len(t["_kel"])
     words = set(col.name.lower().split("_"))
@@ -171,63 +171,65 @@ def _generic_number(ctx: _Ctx, col: Column, rng: np.random.Generator, t: dict[st
         out = np.round(out, -3)
     else:
         out = np.round(out, 2)
-    return out if col.required else _nulls(out, rng, 0.1)
+    return out if col.required else nulls(out, rng, 0.1)
 
 
-def _generic_text(ctx: _Ctx, col: Column, rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndarray:
+def _generic_text(ctx: Ctx, col: Column, rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndarray:
     w = ctx.world
     n = len(t["_kel"])
     lname = col.name.lower()
     kind = col.pii.kind if col.pii else ""
     if kind == "nik":
-        return _nik(w, rng, t["_kel"])
+        return fake_nik(w, rng, t["_kel"])
     if kind == "telepon":
-        return _phone(rng, n)
+        return fake_phone(rng, n)
     if kind == "nama":
-        return _pick(rng, w.names, n)
+        return pick_values(rng, w.names, n)
     if kind == "email":
-        return _cat(
-            _pick(rng, ("budi", "siti", "warga", "yohan", "rina"), n),
-            _str_int(rng.integers(1, 999, n)),
+        return concat_text(
+            pick_values(rng, ("budi", "siti", "warga", "yohan", "rina"), n),
+            str_int(rng.integers(1, 999, n)),
             "@",
-            _pick(rng, ("gmail.com", "yahoo.co.id"), n),
+            pick_values(rng, ("gmail.com", "yahoo.co.id"), n),
         )
     if col.pattern and col.pattern.startswith("^https?"):
-        return _cat(f"https://{w.slug}kota.go.id/{ctx.contract.name}/", _str_int(rng.integers(1, 10**7, n)), ".jpg")
+        return concat_text(
+            f"https://{w.slug}kota.go.id/{ctx.contract.name}/", str_int(rng.integers(1, 10**7, n)), ".jpg"
+        )
     if any(k in lname for k in ("alamat", "lokasi", "ruas")):
-        return _pick(rng, w.addresses, n)
+        return pick_values(rng, w.addresses, n)
     if any(k in lname for k in ("deskripsi", "keterangan", "catatan", "uraian")):
-        return _pick(rng, GENERIC_REMARKS, n)
+        return pick_values(rng, GENERIC_REMARKS, n)
     if col.pattern:
-        pool = _regex_samples(col.pattern, _rng(w.seed, ctx.contract.name, col.name, "re"), 64)
-        return _pick(rng, pool, n)
+        pool = regex_samples(col.pattern, seeded_rng(w.seed, ctx.contract.name, col.name, "re"), 64)
+        return pick_values(rng, pool, n)
     if col.examples:
-        return _pick(rng, [str(e) for e in col.examples], n)
+        return pick_values(rng, [str(e) for e in col.examples], n)
     if "nama" in lname:
-        return _pick(rng, w.names, n)
-    return _pick(rng, ("ya", "tidak", "lainnya"), n)
+        return pick_values(rng, w.names, n)
+    return pick_values(rng, ("ya", "tidak", "lainnya"), n)
 
 
-def _default_ids(ctx: _Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
+def _default_ids(ctx: Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
     """Sequence numbers in the first common layout the key column's pattern and length accept."""
     col = ctx.contract.column(ctx.contract.primary_key[0])
     prefix = ctx.contract.name[:4].upper()
     width = max(6, len(str(ctx.n_total)))
     layouts: list[Callable[[np.ndarray, np.ndarray], np.ndarray]] = [
-        lambda seq, year: _cat(f"{prefix}/{ctx.sender}/", year, "/", seq),
-        lambda seq, year: _cat(f"{prefix}-{_slug(ctx.sender).upper()}-", seq),
-        lambda seq, year: _cat(f"{_slug(ctx.sender).upper()}", seq),
+        lambda seq, year: concat_text(f"{prefix}/{ctx.sender}/", year, "/", seq),
+        lambda seq, year: concat_text(f"{prefix}-{sender_slug(ctx.sender).upper()}-", seq),
+        lambda seq, year: concat_text(f"{sender_slug(ctx.sender).upper()}", seq),
         lambda seq, year: seq,
     ]
-    probe = _str_int(np.array([1, 10**width - 1]), width), np.array(["2026", "2026"], dtype=object)
+    probe = str_int(np.array([1, 10**width - 1]), width), np.array(["2026", "2026"], dtype=object)
     for layout in layouts:
         sample = layout(*probe)
-        if all(_fits(col, str(v)) for v in sample):
-            return layout(_str_int(idx + 1, width), _year(when))
+        if all(fits_column(col, str(v)) for v in sample):
+            return layout(str_int(idx + 1, width), year_of(when))
     raise ValueError(f"{ctx.contract.name}.{col.name}: no ID layout fits pattern {col.pattern!r}; add an ids hook")
 
 
-def _repair_rules(c: Contract, t: dict[str, np.ndarray], w: _World) -> None:
+def _repair_rules(c: Contract, t: dict[str, np.ndarray], w: World) -> None:
     """Make every pair rule hold where both values are present (hooks do; this catches generic columns)."""
     for _ in range(4):
         changed = False

@@ -1,6 +1,6 @@
 """Make the files: one task chunk by chunk, and all tasks of a run serially or in worker processes.
 
-Workers are spawned, not forked, and receive plain ``_Task`` data; every chunk has its own random stream, so
+Workers are spawned, not forked, and receive plain ``Task`` data; every chunk has its own random stream, so
 the bytes written do not depend on the number of workers or the order in which files finish.
 """
 
@@ -18,18 +18,18 @@ import numpy as np
 
 from muara import settings
 from muara.contract import model as contracts
-from muara.devtools.demo_data.formatting import _cells
-from muara.devtools.demo_data.hooks import _model_for
-from muara.devtools.demo_data.hooks.aduan import _aduan_categories
-from muara.devtools.demo_data.hooks.kemacetan import _kemacetan_grid
-from muara.devtools.demo_data.hooks.ritase_bus import _fleet
-from muara.devtools.demo_data.mistakes import MISTAKE_KINDS, MISTAKE_SHARE, _apply_mistakes
-from muara.devtools.demo_data.plan import DemoFile, _plan_dataset, _Task
-from muara.devtools.demo_data.rows import _grid_table, _rows
-from muara.devtools.demo_data.seeding import _rng
-from muara.devtools.demo_data.shapes import _Ctx
-from muara.devtools.demo_data.world import EXPORT_HOUR, _kota_row, _World, _world, anchor_date
-from muara.devtools.demo_data.writers import _CsvWriter, _JsonWriter, _style, _XlsxWriter
+from muara.devtools.demo_data.formatting import format_cells
+from muara.devtools.demo_data.hooks import model_for
+from muara.devtools.demo_data.hooks.aduan import aduan_categories
+from muara.devtools.demo_data.hooks.kemacetan import kemacetan_grid
+from muara.devtools.demo_data.hooks.ritase_bus import bus_fleet
+from muara.devtools.demo_data.mistakes import MISTAKE_KINDS, MISTAKE_SHARE, apply_mistakes
+from muara.devtools.demo_data.plan import DemoFile, Task, plan_dataset
+from muara.devtools.demo_data.rows import grid_table, make_rows
+from muara.devtools.demo_data.seeding import seeded_rng
+from muara.devtools.demo_data.shapes import Ctx
+from muara.devtools.demo_data.world import EXPORT_HOUR, World, anchor_date, kota_row, make_world
+from muara.devtools.demo_data.writers import CsvWriter, JsonWriter, XlsxWriter, file_style
 
 DEFAULT_ROWS = 2000  # aduan rows over all senders when ``rows`` is not given
 CHUNK_ROWS = 50_000
@@ -69,9 +69,9 @@ def write_demo_data(
         anchor = anchor_date(seed)
     elif anchor >= date.today():
         raise ValueError(f"anchor {anchor} must be before today: exports describe what has already happened")
-    tasks: list[_Task] = []
+    tasks: list[Task] = []
     for name in names:
-        tasks.extend(_plan_dataset(all_contracts[name], Path(out), city.code, rows, seed, anchor))
+        tasks.extend(plan_dataset(all_contracts[name], Path(out), city.code, rows, seed, anchor))
     total = sum(t.n for t in tasks)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if total >= PARALLEL_FROM_ROWS else 1
@@ -93,7 +93,7 @@ def write_demo_data(
 
 
 def _clear_caches() -> None:
-    for fn in (_world, _grid_table, _aduan_categories, _fleet, _kemacetan_grid, _kota_row):
+    for fn in (make_world, grid_table, aduan_categories, bus_fleet, kemacetan_grid, kota_row):
         fn.cache_clear()
 
 
@@ -109,23 +109,23 @@ def _mp_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _run_task(task: _Task) -> DemoFile:
+def _run_task(task: Task) -> DemoFile:
     """Make and write one file chunk by chunk; nothing but the current chunk is held in memory."""
     c = contracts.get(task.dataset)
-    w = _world(task.seed, task.city, task.anchor)
-    style = _style(c, task)
-    ctx = _Ctx(c, w, task.sender, task.sender_rows, _model_for(c), style.id_style)
+    w = make_world(task.seed, task.city, task.anchor)
+    style = file_style(c, task)
+    ctx = Ctx(c, w, task.sender, task.sender_rows, model_for(c), style.id_style)
     task.path.parent.mkdir(parents=True, exist_ok=True)
     first_day = (w.start.astype("datetime64[D]")).item()
     who = w.opd_name(task.sender) if c.sender_kind == "opd" else _kelurahan_title(w, task.sender)
     what = c.title.upper() if c.title.upper().startswith("REKAP") else f"REKAP {c.title.upper()}"
     title = f"{what} {who.upper()} {w.city.name.upper()} PERIODE {first_day:%d/%m/%Y} S.D. {w.anchor_day:%d/%m/%Y}"
     created = datetime.combine(w.anchor_day, time(EXPORT_HOUR, 0))
-    writer: _XlsxWriter | _CsvWriter | _JsonWriter
+    writer: XlsxWriter | CsvWriter | JsonWriter
     if task.fmt == "xlsx":
-        writer = _XlsxWriter(task, c, style, title, created)
+        writer = XlsxWriter(task, c, style, title, created)
     elif task.fmt == "csv":
-        writer = _CsvWriter(task, style)
+        writer = CsvWriter(task, style)
     else:
         meta = {
             "total": task.n,
@@ -135,22 +135,22 @@ def _run_task(task: _Task) -> DemoFile:
             "diekspor_pada": created.isoformat(),
             "zona_waktu": w.city.zone_label,
         }
-        writer = _JsonWriter(task, style, meta)
+        writer = JsonWriter(task, style, meta)
     counts: Counter[str] = Counter()
     try:
         end = task.start + task.n
         for a in range(task.start, end, CHUNK_ROWS):
             b = min(a + CHUNK_ROWS, end)
-            rng = _rng(task.seed, task.city, c.name, task.sender, "rows", a)
-            t = _rows(ctx, rng, np.arange(a, b, dtype=np.int64))
+            rng = seeded_rng(task.seed, task.city, c.name, task.sender, "rows", a)
+            t = make_rows(ctx, rng, np.arange(a, b, dtype=np.int64))
             k = int(rng.binomial(b - a, MISTAKE_SHARE))
             if a == task.start and task.n >= 50:
                 k = max(k, 1)
-            overrides, spoilt = _apply_mistakes(ctx, rng, t, k)
+            overrides, spoilt = apply_mistakes(ctx, rng, t, k)
             counts += spoilt
             cols = []
             for col in c.columns:
-                cells = _cells(col, t[col.name], task.fmt, style.excel_dates)
+                cells = format_cells(col, t[col.name], task.fmt, style.excel_dates)
                 for i, text in overrides.get(col.name, {}).items():
                     cells[i] = text
                 cols.append(cells)
@@ -162,6 +162,6 @@ def _run_task(task: _Task) -> DemoFile:
     )
 
 
-def _kelurahan_title(w: _World, code: str) -> str:
+def _kelurahan_title(w: World, code: str) -> str:
     i = w.kel_index.get(code)
     return f"KELURAHAN {w.kel_name[i]}" if i is not None else code

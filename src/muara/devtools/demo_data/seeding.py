@@ -13,26 +13,26 @@ from typing import Any
 import numpy as np
 
 
-def _stable(*parts: object) -> int:
+def stable_hash(*parts: object) -> int:
     """A 64-bit number from the parts; unlike ``hash()`` it is the same in every process and run."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
-def _rng(*parts: object) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(_stable(*parts)))
+def seeded_rng(*parts: object) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(stable_hash(*parts)))
 
 
-def _pick(rng: np.random.Generator, values: Sequence[Any] | np.ndarray, n: int, p: Any = None) -> np.ndarray:
+def pick_values(rng: np.random.Generator, values: Sequence[Any] | np.ndarray, n: int, p: Any = None) -> np.ndarray:
     arr = np.asarray(values, dtype=object)
     return arr[rng.choice(len(arr), size=n, p=p)]
 
 
-def _weights(rng: np.random.Generator, k: int, shape: float = 1.0) -> np.ndarray:
+def random_weights(rng: np.random.Generator, k: int, shape: float = 1.0) -> np.ndarray:
     w = rng.gamma(shape, 1.0, size=k) + 1e-3
     return w / w.sum()
 
 
-def _norm(w: Sequence[float] | np.ndarray) -> np.ndarray:
+def norm(w: Sequence[float] | np.ndarray) -> np.ndarray:
     a = np.asarray(w, dtype=float)
     return a / a.sum()

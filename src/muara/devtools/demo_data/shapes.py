@@ -1,8 +1,8 @@
 """How a dataset is shaped and what a row generator knows about it.
 
-``_Model`` says whether a dataset is events (one row per thing that happened, spread over the period by an
-hour-of-day profile) or a grid (entity x period), and which hooks add realism; ``_Ctx`` is what a generator
-gets; ``_Grid`` is a key space walked in time order.
+``DatasetModel`` says whether a dataset is events (one row per thing that happened, spread over the period by an
+hour-of-day profile) or a grid (entity x period), and which hooks add realism; ``Ctx`` is what a generator
+gets; ``Grid`` is a key space walked in time order.
 """
 
 from __future__ import annotations
@@ -13,23 +13,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from muara.contract.model import Contract
-from muara.devtools.demo_data.world import _World
+from muara.devtools.demo_data.world import World
 
 
 @dataclass
-class _Ctx:
+class Ctx:
     """What a row generator knows: the contract, the city, the sender and its size."""
 
     contract: Contract
-    world: _World
+    world: World
     sender: str
     n_total: int
-    model: _Model
+    model: DatasetModel
     id_style: int = 0  # which of the sender's ID layouts (stable per sender and dataset)
 
 
 @dataclass(frozen=True)
-class _Model:
+class DatasetModel:
     """How a dataset is shaped: events (one row per thing that happened) or a grid (entity x period)."""
 
     kind: str  # events | grid
@@ -37,15 +37,15 @@ class _Model:
     min_rows: int = 30
     hours: tuple[float, ...] = ()  # events: relative intensity per hour of day
     weekend: float = 0.6
-    grid: Callable[[_Ctx, np.random.Generator], dict[str, np.ndarray]] | None = None
-    scaled_grid: Callable[[_Ctx, int], _Grid] | None = None
-    fill: Callable[[_Ctx, np.random.Generator, dict[str, np.ndarray]], None] | None = None
-    ids: Callable[[_Ctx, np.random.Generator, np.ndarray, np.ndarray], np.ndarray] | None = None
-    sender_weight: Callable[[_World, str], float] | None = None
+    grid: Callable[[Ctx, np.random.Generator], dict[str, np.ndarray]] | None = None
+    scaled_grid: Callable[[Ctx, int], Grid] | None = None
+    fill: Callable[[Ctx, np.random.Generator, dict[str, np.ndarray]], None] | None = None
+    ids: Callable[[Ctx, np.random.Generator, np.ndarray, np.ndarray], np.ndarray] | None = None
+    sender_weight: Callable[[World, str], float] | None = None
 
 
 @dataclass
-class _Grid:
+class Grid:
     """A key space of ``times`` x entities (columns of equal length), walked in time order."""
 
     times: np.ndarray

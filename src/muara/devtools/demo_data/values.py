@@ -13,27 +13,27 @@ from typing import Any
 import numpy as np
 
 from muara.contract.model import Column
-from muara.devtools.demo_data.seeding import _norm, _pick
+from muara.devtools.demo_data.seeding import norm, pick_values
 from muara.devtools.demo_data.vocabulary import PHONE_PREFIXES, ROMAN
-from muara.devtools.demo_data.world import _World
+from muara.devtools.demo_data.world import World
 
 _S = np.timedelta64(1, "s")
 
 
-def _secs(x: np.ndarray | float) -> np.ndarray:
+def as_seconds(x: np.ndarray | float) -> np.ndarray:
     return np.asarray(np.round(x), dtype=np.int64) * _S
 
 
-def _str_int(x: np.ndarray, width: int = 0) -> np.ndarray:
+def str_int(x: np.ndarray, width: int = 0) -> np.ndarray:
     s = np.asarray(x, dtype=np.int64).astype(str)
     return (np.char.zfill(s, width) if width else s).astype(object)
 
 
-def _cat(*parts: Any) -> np.ndarray:
+def concat_text(*parts: Any) -> np.ndarray:
     return reduce(lambda a, b: a + b, parts)
 
 
-def _nulls(values: np.ndarray, rng: np.random.Generator, share: float) -> np.ndarray:
+def nulls(values: np.ndarray, rng: np.random.Generator, share: float) -> np.ndarray:
     """Blank a share of an optional column, in the column's own null."""
     mask = rng.random(len(values)) < share
     if values.dtype == object:
@@ -45,27 +45,27 @@ def _nulls(values: np.ndarray, rng: np.random.Generator, share: float) -> np.nda
     return np.where(mask, np.nan, values.astype(float))
 
 
-def _nik(w: _World, rng: np.random.Generator, kel_idx: np.ndarray) -> np.ndarray:
+def fake_nik(w: World, rng: np.random.Generator, kel_idx: np.ndarray) -> np.ndarray:
     n = len(kel_idx)
     day = rng.integers(1, 29, n) + np.where(rng.random(n) < 0.5, 40, 0)  # women: day + 40
     tail = day * 10**8 + rng.integers(1, 13, n) * 10**6 + rng.integers(50, 105, n) % 100 * 10**4
     tail += rng.integers(1, 999, n)
     head = int(w.code.replace(".", "")) * 10**12 + w.kel_kec[kel_idx].astype(np.int64) * 10**10
-    return _str_int(head + tail)
+    return str_int(head + tail)
 
 
-def _phone(rng: np.random.Generator, n: int) -> np.ndarray:
-    return _pick(rng, PHONE_PREFIXES, n) + _str_int(rng.integers(10**6, 10**8, n), 7)
+def fake_phone(rng: np.random.Generator, n: int) -> np.ndarray:
+    return pick_values(rng, PHONE_PREFIXES, n) + str_int(rng.integers(10**6, 10**8, n), 7)
 
 
-def _plates(w: _World, rng: np.random.Generator, n: int, spaced: bool = True) -> np.ndarray:
+def fake_plates(w: World, rng: np.random.Generator, n: int, spaced: bool = True) -> np.ndarray:
     letters = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ"), dtype=object)
-    suffix = _pick(rng, letters, n) + _pick(rng, letters, n)
+    suffix = pick_values(rng, letters, n) + pick_values(rng, letters, n)
     sep = " " if spaced else ""
-    return w.plate + sep + _str_int(rng.integers(1000, 9999, n)) + sep + suffix
+    return w.plate + sep + str_int(rng.integers(1000, 9999, n)) + sep + suffix
 
 
-def _regex_samples(pattern: str, rng: np.random.Generator, k: int) -> list[str]:
+def regex_samples(pattern: str, rng: np.random.Generator, k: int) -> list[str]:
     """Strings matching a simple regex (classes, repeats, groups, alternation), for columns without a hook."""
     import re
     import re._parser as sre
@@ -120,11 +120,11 @@ def _regex_samples(pattern: str, rng: np.random.Generator, k: int) -> list[str]:
     return samples
 
 
-def _slug(sender: str) -> str:
+def sender_slug(sender: str) -> str:
     return "".join(ch for ch in sender.lower() if ch.isalnum() or ch == "-")
 
 
-def _fits(col: Column, value: str) -> bool:
+def fits_column(col: Column, value: str) -> bool:
     import re
 
     if col.pattern and not re.fullmatch(col.pattern, value):
@@ -132,50 +132,50 @@ def _fits(col: Column, value: str) -> bool:
     return not ((col.max_length and len(value) > col.max_length) or (col.min_length and len(value) < col.min_length))
 
 
-def _enum(col: Column, rng: np.random.Generator, n: int, weights: dict[str, float]) -> np.ndarray:
+def enum(col: Column, rng: np.random.Generator, n: int, weights: dict[str, float]) -> np.ndarray:
     """Allowed values of ``col`` with realistic weights (values the hook does not know get a small share)."""
     values = list(col.valid_values or weights)
-    p = _norm([weights.get(v, 0.02) for v in values])
-    return _pick(rng, values, n, p)
+    p = norm([weights.get(v, 0.02) for v in values])
+    return pick_values(rng, values, n, p)
 
 
-def _ymd(ts: np.ndarray) -> np.ndarray:
+def ymd(ts: np.ndarray) -> np.ndarray:
     return np.char.replace(np.datetime_as_string(ts, unit="D"), "-", "").astype(object)
 
 
-def _year(ts: np.ndarray) -> np.ndarray:
-    return _str_int(ts.astype("datetime64[Y]").astype(np.int64) + 1970)
+def year_of(ts: np.ndarray) -> np.ndarray:
+    return str_int(ts.astype("datetime64[Y]").astype(np.int64) + 1970)
 
 
-def _roman_month(ts: np.ndarray) -> np.ndarray:
+def roman_month(ts: np.ndarray) -> np.ndarray:
     return np.array(ROMAN, dtype=object)[ts.astype("datetime64[M]").astype(np.int64) % 12 + 1]
 
 
-def _minutes(x: np.ndarray) -> np.ndarray:
+def as_minutes(x: np.ndarray) -> np.ndarray:
     """Durations in minutes (float) as whole-minute timedeltas."""
     return np.asarray(np.round(x), dtype=np.int64) * np.timedelta64(60, "s")
 
 
-def _only(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+def only_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Text values where ``mask`` holds, blank elsewhere."""
     out = values.astype(object)
     out[~mask] = None
     return out
 
 
-def _nat_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+def nat_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(mask, values, np.datetime64("NaT"))
 
 
-def _latest(*cols: np.ndarray) -> np.ndarray:
+def latest_of(*cols: np.ndarray) -> np.ndarray:
     return reduce(np.fmax, cols)
 
 
-def _daytime(ts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def daytime(ts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Move officer actions that fall at night to the next morning (07:00-09:00)."""
     day = ts.astype("datetime64[D]")
     hour = (ts - day).astype("timedelta64[h]").astype(np.int64)
-    morning = _minutes(7 * 60 + rng.uniform(0, 120, len(ts)))
+    morning = as_minutes(7 * 60 + rng.uniform(0, 120, len(ts)))
     return np.where(hour >= 21, day + np.timedelta64(1, "D") + morning, np.where(hour < 7, day + morning, ts)).astype(
         ts.dtype
     )

@@ -14,7 +14,7 @@ import numpy as np
 
 from muara import settings
 from muara.contract import reference
-from muara.devtools.demo_data.seeding import _pick, _rng, _stable, _weights
+from muara.devtools.demo_data.seeding import pick_values, random_weights, seeded_rng, stable_hash
 from muara.devtools.demo_data.vocabulary import (
     CITY_STREETS,
     COMMON_STREETS,
@@ -36,11 +36,11 @@ def anchor_date(seed: int) -> date:
 
     It is capped at yesterday so that no generated time is in the future, even on a machine whose clock is
     earlier than the fixed range (then, and only then, the output depends on the date)."""
-    day = ANCHOR_EARLIEST + timedelta(days=_stable("anchor", seed) % ANCHOR_SPREAD_DAYS)
+    day = ANCHOR_EARLIEST + timedelta(days=stable_hash("anchor", seed) % ANCHOR_SPREAD_DAYS)
     return min(day, date.today() - timedelta(days=1))
 
 
-class _World:
+class World:
     """Everything about the city that every dataset shares: period, kelurahan, OPDs, word pools."""
 
     def __init__(self, seed: int, city_code: str, anchor: date) -> None:
@@ -51,7 +51,7 @@ class _World:
         self.anchor_day = anchor
         self.anchor = np.datetime64(datetime.combine(anchor, time(EXPORT_HOUR, 0)), "s")
         self.start = self.anchor - np.timedelta64(PERIOD_DAYS, "D")
-        rng = _rng(seed, self.code, "world")
+        rng = seeded_rng(seed, self.code, "world")
 
         kel = reference.kelurahan(self.code)
         if not kel:
@@ -60,7 +60,7 @@ class _World:
         self.kel_name = np.array([r["nama_kelurahan"] for r in kel], dtype=object)
         self.kel_kec = np.array([int(r["kode_kecamatan"].rsplit(".", 1)[-1]) for r in kel])
         self.kel_index = {c: i for i, c in enumerate(self.kel_code)}
-        self.kel_p = _weights(rng, len(kel), 1.5)
+        self.kel_p = random_weights(rng, len(kel), 1.5)
         # pseudo-centroids: each kecamatan a sector around the centre, its kelurahan spread inside it
         radius = 0.5 * np.sqrt(_kota_area(self.code)) / 111.0
         kecs = sorted(set(self.kel_kec.tolist()))
@@ -75,9 +75,9 @@ class _World:
         first = FIRST_NAMES + REGIONAL_NAMES.get(self.province, ([], []))[0] * 2
         last = COMMON_SURNAMES + REGIONAL_NAMES.get(self.province, ([], []))[1] * 2
         k = 4096
-        names = _pick(rng, first, k) + " " + _pick(rng, last, k)
+        names = pick_values(rng, first, k) + " " + pick_values(rng, last, k)
         middle = rng.random(k) < 0.2
-        names[middle] = _pick(rng, first, int(middle.sum())) + " " + names[middle]
+        names[middle] = pick_values(rng, first, int(middle.sum())) + " " + names[middle]
         self.names = names
         self.streets = CITY_STREETS.get(self.code, []) * 3 + COMMON_STREETS
         self.addresses = self._addresses(rng, k)
@@ -92,20 +92,25 @@ class _World:
                 code = f"{self.code}.{kec:02d}.{d}"
                 if code not in known:
                     out.append(code)
-        return _pick(rng, out, 64)
+        return pick_values(rng, out, 64)
 
     def _addresses(self, rng: np.random.Generator, k: int) -> np.ndarray:
-        street = _pick(rng, self.streets, k)
+        street = pick_values(rng, self.streets, k)
         num = rng.integers(1, 180, k).astype(str).astype(object)
         rt = np.char.zfill(rng.integers(1, 25, k).astype(str), 3).astype(object)
         rw = np.char.zfill(rng.integers(1, 12, k).astype(str), 3).astype(object)
-        mark = _pick(rng, LANDMARKS, k)
+        mark = pick_values(rng, LANDMARKS, k)
         style = rng.integers(0, 4, k)
         out = np.where(style == 0, street + " No. " + num, street + " " + mark)
         out = np.where(style == 2, street + " RT " + rt + "/RW " + rw, out)
         return np.where(
             style == 3,
-            "Gg. " + _pick(rng, ("Mawar", "Melati", "Kenanga", "Flamboyan", "Cempaka"), k) + ", " + street + " " + mark,
+            "Gg. "
+            + pick_values(rng, ("Mawar", "Melati", "Kenanga", "Flamboyan", "Cempaka"), k)
+            + ", "
+            + street
+            + " "
+            + mark,
             out,
         )
 
@@ -133,8 +138,8 @@ class _World:
 
 
 @cache
-def _world(seed: int, city_code: str, anchor: date) -> _World:
-    return _World(seed, city_code, anchor)
+def make_world(seed: int, city_code: str, anchor: date) -> World:
+    return World(seed, city_code, anchor)
 
 
 @cache
@@ -148,10 +153,10 @@ def _holidays(y0: int, y1: int) -> frozenset[date]:
 
 
 @cache
-def _kota_row(code: str) -> dict[str, str]:
+def kota_row(code: str) -> dict[str, str]:
     with (settings.reference_dir() / "kota.csv").open(encoding="utf-8", newline="") as f:
         return next((r for r in csv.DictReader(f) if r["kode_kota"] == code), {})
 
 
 def _kota_area(code: str) -> float:
-    return float(_kota_row(code).get("luas_km2") or 150.0)
+    return float(kota_row(code).get("luas_km2") or 150.0)

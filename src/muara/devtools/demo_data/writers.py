@@ -17,8 +17,8 @@ import xlsxwriter
 
 from muara import settings
 from muara.contract.model import Contract, normalise_header
-from muara.devtools.demo_data.plan import _Task
-from muara.devtools.demo_data.seeding import _rng
+from muara.devtools.demo_data.plan import Task
+from muara.devtools.demo_data.seeding import seeded_rng
 
 JSON_BATCH_ROWS = 2_000
 
@@ -34,8 +34,8 @@ class _Style:
     id_style: int
 
 
-def _style(c: Contract, task: _Task) -> _Style:
-    rng = _rng(task.seed, task.city, c.name, task.sender, "style")
+def file_style(c: Contract, task: Task) -> _Style:
+    rng = seeded_rng(task.seed, task.city, c.name, task.sender, "style")
     mapping = c.header_map()
     mode = int(rng.integers(4))
     headers = []
@@ -61,8 +61,8 @@ def _style(c: Contract, task: _Task) -> _Style:
     )
 
 
-class _XlsxWriter:
-    def __init__(self, task: _Task, c: Contract, style: _Style, title: str, created: datetime) -> None:
+class XlsxWriter:
+    def __init__(self, task: Task, c: Contract, style: _Style, title: str, created: datetime) -> None:
         self.wb = xlsxwriter.Workbook(str(task.path), {"constant_memory": True})
         if task.n > 400_000:
             self.wb.use_zip64()
@@ -120,8 +120,8 @@ class _XlsxWriter:
         self.wb.close()
 
 
-class _CsvWriter:
-    def __init__(self, task: _Task, style: _Style) -> None:
+class CsvWriter:
+    def __init__(self, task: Task, style: _Style) -> None:
         self.f = task.path.open("w", encoding="cp1252", newline="")
         self.w = csv.writer(self.f, delimiter=";", lineterminator="\r\n")
         self.w.writerow(style.headers)
@@ -133,10 +133,10 @@ class _CsvWriter:
         self.f.close()
 
 
-class _JsonWriter:
+class JsonWriter:
     """Streams ``{"data": [...], "meta": {...}}`` (or a bare array) a chunk at a time."""
 
-    def __init__(self, task: _Task, style: _Style, meta: dict[str, Any]) -> None:
+    def __init__(self, task: Task, style: _Style, meta: dict[str, Any]) -> None:
         self.f = task.path.open("w", encoding="utf-8", newline="\n")
         self.keys = style.headers
         self.style = style

@@ -13,22 +13,30 @@ import numpy as np
 
 from muara.contract import reference
 from muara.contract.model import Contract
-from muara.devtools.demo_data.hooks.absensi import _absensi_table
-from muara.devtools.demo_data.hooks.aduan import _aduan_fill, _aduan_ids, _aduan_weight
-from muara.devtools.demo_data.hooks.cctv import _cctv_table
-from muara.devtools.demo_data.hooks.darurat import _darurat_fill, _darurat_ids, _darurat_weight
-from muara.devtools.demo_data.hooks.halte import _halte_table
-from muara.devtools.demo_data.hooks.izin import _izin_fill, _izin_ids
-from muara.devtools.demo_data.hooks.kecelakaan import _kecelakaan_fill, _kecelakaan_ids
-from muara.devtools.demo_data.hooks.kemacetan import _kemacetan_fill, _kemacetan_scaled
-from muara.devtools.demo_data.hooks.kemiskinan import _kemiskinan_table
-from muara.devtools.demo_data.hooks.ritase_bus import _ritase_fill, _ritase_ids
-from muara.devtools.demo_data.hooks.tempat_tidur import _tempat_tidur_table
-from muara.devtools.demo_data.shapes import BUS_HOURS, DAY_HOURS, FLAT_HOURS, OFFICE_HOURS, TRAFFIC_HOURS, _Ctx, _Model
-from muara.devtools.demo_data.values import _regex_samples
+from muara.devtools.demo_data.hooks.absensi import absensi_table
+from muara.devtools.demo_data.hooks.aduan import aduan_fill, aduan_ids, aduan_weight
+from muara.devtools.demo_data.hooks.cctv import cctv_table
+from muara.devtools.demo_data.hooks.darurat import darurat_fill, darurat_ids, darurat_weight
+from muara.devtools.demo_data.hooks.halte import halte_table
+from muara.devtools.demo_data.hooks.izin import izin_fill, izin_ids
+from muara.devtools.demo_data.hooks.kecelakaan import kecelakaan_fill, kecelakaan_ids
+from muara.devtools.demo_data.hooks.kemacetan import kemacetan_fill, kemacetan_scaled
+from muara.devtools.demo_data.hooks.kemiskinan import kemiskinan_table
+from muara.devtools.demo_data.hooks.ritase_bus import ritase_fill, ritase_ids
+from muara.devtools.demo_data.hooks.tempat_tidur import tempat_tidur_table
+from muara.devtools.demo_data.shapes import (
+    BUS_HOURS,
+    DAY_HOURS,
+    FLAT_HOURS,
+    OFFICE_HOURS,
+    TRAFFIC_HOURS,
+    Ctx,
+    DatasetModel,
+)
+from muara.devtools.demo_data.values import regex_samples
 
 
-def _generic_grid(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _generic_grid(ctx: Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Every combination of the key columns: days (or months) x allowed values x a few entities."""
     c, w = ctx.contract, ctx.world
     dims: list[tuple[str, np.ndarray]] = []
@@ -50,7 +58,7 @@ def _generic_grid(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
             values = np.arange(int(col.minimum or 1), int(col.minimum or 1) + 3).astype(float)
         else:
             pool = (
-                _regex_samples(col.pattern, rng, 40)
+                regex_samples(col.pattern, rng, 40)
                 if col.pattern
                 else [f"{name[:3].upper()}-{i + 1:03d}" for i in range(8)]
             )
@@ -62,41 +70,41 @@ def _generic_grid(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     return {name: values[g.ravel()] for (name, values), g in zip(dims, grids, strict=True)}
 
 
-MODELS: dict[str, _Model] = {
-    "aduan": _Model(
-        "events", ratio=1.0, hours=DAY_HOURS, fill=_aduan_fill, ids=_aduan_ids, sender_weight=_aduan_weight
+MODELS: dict[str, DatasetModel] = {
+    "aduan": DatasetModel(
+        "events", ratio=1.0, hours=DAY_HOURS, fill=aduan_fill, ids=aduan_ids, sender_weight=aduan_weight
     ),
-    "izin": _Model("events", ratio=0.5, hours=OFFICE_HOURS, weekend=0.08, fill=_izin_fill, ids=_izin_ids),
-    "kecelakaan": _Model(
-        "events", ratio=0.03, min_rows=40, hours=TRAFFIC_HOURS, weekend=1.1, fill=_kecelakaan_fill, ids=_kecelakaan_ids
+    "izin": DatasetModel("events", ratio=0.5, hours=OFFICE_HOURS, weekend=0.08, fill=izin_fill, ids=izin_ids),
+    "kecelakaan": DatasetModel(
+        "events", ratio=0.03, min_rows=40, hours=TRAFFIC_HOURS, weekend=1.1, fill=kecelakaan_fill, ids=kecelakaan_ids
     ),
-    "darurat": _Model(
+    "darurat": DatasetModel(
         "events",
         ratio=0.1,
         min_rows=60,
         hours=FLAT_HOURS,
         weekend=1.0,
-        fill=_darurat_fill,
-        ids=_darurat_ids,
-        sender_weight=_darurat_weight,
+        fill=darurat_fill,
+        ids=darurat_ids,
+        sender_weight=darurat_weight,
     ),
-    "ritase_bus": _Model(
-        "events", ratio=1.0, min_rows=100, hours=BUS_HOURS, weekend=0.7, fill=_ritase_fill, ids=_ritase_ids
+    "ritase_bus": DatasetModel(
+        "events", ratio=1.0, min_rows=100, hours=BUS_HOURS, weekend=0.7, fill=ritase_fill, ids=ritase_ids
     ),
-    "kemacetan": _Model("grid", ratio=0.25, min_rows=60, scaled_grid=_kemacetan_scaled, fill=_kemacetan_fill),
-    "absensi": _Model("grid", grid=_absensi_table),
-    "tempat_tidur": _Model("grid", grid=_tempat_tidur_table),
-    "cctv": _Model("grid", grid=_cctv_table),
-    "halte": _Model("grid", grid=_halte_table),
-    "kemiskinan": _Model("grid", grid=_kemiskinan_table),
+    "kemacetan": DatasetModel("grid", ratio=0.25, min_rows=60, scaled_grid=kemacetan_scaled, fill=kemacetan_fill),
+    "absensi": DatasetModel("grid", grid=absensi_table),
+    "tempat_tidur": DatasetModel("grid", grid=tempat_tidur_table),
+    "cctv": DatasetModel("grid", grid=cctv_table),
+    "halte": DatasetModel("grid", grid=halte_table),
+    "kemiskinan": DatasetModel("grid", grid=kemiskinan_table),
 }
 
 
-def _model_for(c: Contract) -> _Model:
+def model_for(c: Contract) -> DatasetModel:
     """The dataset's hook, or one inferred from its key: a single free-text key means events."""
     if c.name in MODELS:
         return MODELS[c.name]
     pk = [c.column(k) for k in c.primary_key]
     if len(pk) == 1 and pk[0].logical_type == "string" and not pk[0].code_list and not pk[0].valid_values:
-        return _Model("events")
-    return _Model("grid", grid=_generic_grid)
+        return DatasetModel("events")
+    return DatasetModel("grid", grid=_generic_grid)

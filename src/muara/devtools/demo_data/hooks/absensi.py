@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from muara.devtools.demo_data.shapes import _Ctx
+from muara.devtools.demo_data.shapes import Ctx
 
 STAFF_BY_RUMPUN = {
     "sekretariat": (180, 320),
@@ -16,7 +16,7 @@ STAFF_BY_RUMPUN = {
 }
 
 
-def _absensi_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def absensi_table(ctx: Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     w = ctx.world
     days = w.day_list(42, working=True, include_anchor=False)
     n = len(days)

@@ -10,22 +10,22 @@ from functools import cache
 import numpy as np
 
 from muara.contract import reference
-from muara.devtools.demo_data.seeding import _pick, _rng, _weights
-from muara.devtools.demo_data.shapes import _Ctx
+from muara.devtools.demo_data.seeding import pick_values, random_weights, seeded_rng
+from muara.devtools.demo_data.shapes import Ctx
 from muara.devtools.demo_data.values import (
-    _cat,
-    _daytime,
-    _enum,
-    _latest,
-    _minutes,
-    _nat_where,
-    _nulls,
-    _str_int,
-    _year,
-    _ymd,
+    as_minutes,
+    concat_text,
+    daytime,
+    enum,
+    latest_of,
+    nat_where,
+    nulls,
+    str_int,
+    year_of,
+    ymd,
 )
 from muara.devtools.demo_data.vocabulary import ADUAN_TEXTS, LANDMARKS
-from muara.devtools.demo_data.world import _World, _world
+from muara.devtools.demo_data.world import World, make_world
 
 
 @dataclass(frozen=True)
@@ -42,18 +42,18 @@ def _sla_hours(row: dict[str, str]) -> float:
     return value if unit == "jam" else value * 24 * (7 / 5 if unit == "hari_kerja" else 1)
 
 
-def _aduan_weight(w: _World, sender: str) -> float:
+def aduan_weight(w: World, sender: str) -> float:
     own = sum(1 for r in reference.rows("kategori_aduan") if r.get("kode_opd_default") == sender)
     return 1.0 + 1.5 * own if own else 0.6
 
 
 @cache
-def _aduan_categories(seed: int, city: str, anchor: date, sender: str) -> _Categories:
+def aduan_categories(seed: int, city: str, anchor: date, sender: str) -> _Categories:
     """The sender's categories (those routed to it by default; any, for an OPD without its own) and texts."""
-    w = _world(seed, city, anchor)
+    w = make_world(seed, city, anchor)
     rows = reference.rows("kategori_aduan")
     own = [r for r in rows if r.get("kode_opd_default") == sender] or rows
-    rng = _rng(seed, city, "aduan-texts", sender)
+    rng = seeded_rng(seed, city, "aduan-texts", sender)
     texts = []
     for r in own:
         code = r["kode_kategori"]
@@ -76,16 +76,16 @@ def _aduan_categories(seed: int, city: str, anchor: date, sender: str) -> _Categ
         texts.append(np.array(pool, dtype=object))
     return _Categories(
         codes=np.array([r["kode_kategori"] for r in own], dtype=object),
-        p=_weights(rng, len(own), 2.0),
+        p=random_weights(rng, len(own), 2.0),
         sla_hours=np.array([_sla_hours(r) for r in own]),
         texts=tuple(texts),
     )
 
 
-def _aduan_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
+def aduan_fill(ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
     c, w = ctx.contract, ctx.world
     n = len(t["_kel"])
-    cats = _aduan_categories(w.seed, w.code, w.anchor_day, ctx.sender)
+    cats = aduan_categories(w.seed, w.code, w.anchor_day, ctx.sender)
     k = rng.choice(len(cats.codes), size=n, p=cats.p)
     t["kode_kategori"] = cats.codes[k]
     desc = np.empty(n, dtype=object)
@@ -93,7 +93,7 @@ def _aduan_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -
         sel = k == j
         desc[sel] = cats.texts[j][rng.integers(len(cats.texts[j]), size=int(sel.sum()))]
     t["deskripsi"] = desc
-    t["kanal"] = _enum(
+    t["kanal"] = enum(
         c.column("kanal"),
         rng,
         n,
@@ -111,51 +111,51 @@ def _aduan_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -
     lat, lon = w.points(rng, t["_kel"])
     located = rng.random(n) < 0.7
     t["latitude"], t["longitude"] = np.where(located, lat, np.nan), np.where(located, lon, np.nan)
-    t["alamat"] = _nulls(_pick(rng, w.addresses, n), rng, 0.15)
-    t["url_foto"] = _nulls(
-        _cat(
+    t["alamat"] = nulls(pick_values(rng, w.addresses, n), rng, 0.15)
+    t["url_foto"] = nulls(
+        concat_text(
             f"https://lapor.{w.slug}kota.go.id/foto/",
-            _ymd(t["waktu_lapor"]),
+            ymd(t["waktu_lapor"]),
             "/",
-            _str_int(rng.integers(10**7, 10**8, n)),
+            str_int(rng.integers(10**7, 10**8, n)),
             ".jpg",
         ),
         rng,
         0.45,
     )
-    t["nama_pelapor"] = _nulls(t["nama_pelapor"], rng, 0.2)
-    t["nik_pelapor"] = _nulls(t["nik_pelapor"], rng, 0.45)
-    t["telepon_pelapor"] = _nulls(t["telepon_pelapor"], rng, 0.3)
+    t["nama_pelapor"] = nulls(t["nama_pelapor"], rng, 0.2)
+    t["nik_pelapor"] = nulls(t["nik_pelapor"], rng, 0.45)
+    t["telepon_pelapor"] = nulls(t["telepon_pelapor"], rng, 0.3)
     _aduan_status(ctx, rng, t, cats.sla_hours[k])
 
 
-def _aduan_status(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray], sla: np.ndarray) -> None:
+def _aduan_status(ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray], sla: np.ndarray) -> None:
     """The status follows the times: a complaint is answered after a delay, closed after another (both scaled
     by its category's SLA in hours, ``sla``); whatever has not happened by the export time is still open, so
     older complaints are more often done."""
     w = ctx.world
     n = len(sla)
     lapor = t["waktu_lapor"]
-    resp = _daytime(lapor + _minutes(60 * rng.lognormal(np.log(np.minimum(8.0, 0.3 * sla)), 1.1, n)), rng)
-    closed = _daytime(resp + _minutes(60 * rng.lognormal(np.log(0.7 * sla), 0.9, n)), rng)
+    resp = daytime(lapor + as_minutes(60 * rng.lognormal(np.log(np.minimum(8.0, 0.3 * sla)), 1.1, n)), rng)
+    closed = daytime(resp + as_minutes(60 * rng.lognormal(np.log(0.7 * sla), 0.9, n)), rng)
     rejected = rng.random(n) < 0.05
-    closed = np.where(rejected, resp + _minutes(60 * rng.lognormal(np.log(4.0), 0.8, n)), closed)
+    closed = np.where(rejected, resp + as_minutes(60 * rng.lognormal(np.log(4.0), 0.8, n)), closed)
     responded = (rng.random(n) >= 0.08) & (resp <= w.anchor)
     done = responded & (closed <= w.anchor)
-    waiting = _pick(rng, ("menunggu", "diverifikasi"), n, (0.65, 0.35))
-    working = _pick(rng, ("didisposisi", "diproses"), n, (0.3, 0.7))
+    waiting = pick_values(rng, ("menunggu", "diverifikasi"), n, (0.65, 0.35))
+    working = pick_values(rng, ("didisposisi", "diproses"), n, (0.3, 0.7))
     t["status"] = np.where(done, np.where(rejected, "ditolak", "selesai"), np.where(responded, working, waiting))
-    t["waktu_respons_pertama"] = _nat_where(responded, resp)
-    t["waktu_selesai"] = _nat_where(done, closed)
-    touched = _latest(lapor, t["waktu_respons_pertama"], t["waktu_selesai"])
-    t["waktu_pembaruan"] = np.minimum(touched + _minutes(rng.exponential(90, n)), w.anchor)
+    t["waktu_respons_pertama"] = nat_where(responded, resp)
+    t["waktu_selesai"] = nat_where(done, closed)
+    touched = latest_of(lapor, t["waktu_respons_pertama"], t["waktu_selesai"])
+    t["waktu_pembaruan"] = np.minimum(touched + as_minutes(rng.exponential(90, n)), w.anchor)
 
 
-def _aduan_ids(ctx: _Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
-    seq = _str_int(idx + 1, max(6, len(str(ctx.n_total))))
+def aduan_ids(ctx: Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
+    seq = str_int(idx + 1, max(6, len(str(ctx.n_total))))
     style = ctx.id_style % 3
     if style == 0:
-        return _cat(f"ADU/{ctx.sender}/", _year(when), "/", seq)
+        return concat_text(f"ADU/{ctx.sender}/", year_of(when), "/", seq)
     if style == 1:
-        return _cat("LPR-", _year(when), f"-{ctx.sender}-", seq)
-    return _cat(f"{ctx.sender}-", _ymd(when), "-", seq)
+        return concat_text("LPR-", year_of(when), f"-{ctx.sender}-", seq)
+    return concat_text(f"{ctx.sender}-", ymd(when), "-", seq)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from muara.devtools.demo_data.seeding import _pick
-from muara.devtools.demo_data.shapes import _Ctx
-from muara.devtools.demo_data.values import _slug
+from muara.devtools.demo_data.seeding import pick_values
+from muara.devtools.demo_data.shapes import Ctx
+from muara.devtools.demo_data.values import sender_slug
 
 
-def _cameras(ctx: _Ctx, rng: np.random.Generator, count: int) -> dict[str, np.ndarray]:
+def _cameras(ctx: Ctx, rng: np.random.Generator, count: int) -> dict[str, np.ndarray]:
     w = ctx.world
     kel = w.kelurahan(rng, count)
     lat, lon = w.points(rng, kel, 0.004)
-    place = _pick(
+    place = pick_values(
         rng,
         [f"Simpang {s.removeprefix('Jl. ')}" for s in w.streets]
         + [f"{s} {m}" for s in w.streets[:6] for m in ("depan Pasar", "Taman Kota", "Bundaran")],
@@ -22,12 +22,14 @@ def _cameras(ctx: _Ctx, rng: np.random.Generator, count: int) -> dict[str, np.nd
     return {"kel": kel, "lat": lat, "lon": lon, "place": place}
 
 
-def _cctv_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def cctv_table(ctx: Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     w = ctx.world
     count = int(rng.integers(12, 30))
     cams = _cameras(ctx, rng, count)
     prefix = "ATCS" if "HUB" in ctx.sender else "CCTV"
-    codes = np.array([f"{prefix}-{_slug(ctx.sender).upper()[:8]}-{i + 1:03d}" for i in range(count)], dtype=object)
+    codes = np.array(
+        [f"{prefix}-{sender_slug(ctx.sender).upper()[:8]}-{i + 1:03d}" for i in range(count)], dtype=object
+    )
     days = w.day_list(30, include_anchor=False)
     d = len(days)
     reliability = rng.beta(8, 1.2, count)[None, :]

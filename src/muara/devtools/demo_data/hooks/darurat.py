@@ -6,28 +6,28 @@ from __future__ import annotations
 import numpy as np
 
 from muara.contract import reference
-from muara.devtools.demo_data.seeding import _pick, _rng, _weights
-from muara.devtools.demo_data.shapes import _Ctx
+from muara.devtools.demo_data.seeding import pick_values, random_weights, seeded_rng
+from muara.devtools.demo_data.shapes import Ctx
 from muara.devtools.demo_data.values import (
-    _cat,
-    _enum,
-    _minutes,
-    _nat_where,
-    _nulls,
-    _roman_month,
-    _str_int,
-    _year,
-    _ymd,
+    as_minutes,
+    concat_text,
+    enum,
+    nat_where,
+    nulls,
+    roman_month,
+    str_int,
+    year_of,
+    ymd,
 )
-from muara.devtools.demo_data.world import _World
+from muara.devtools.demo_data.world import World
 
 
-def _darurat_weight(w: _World, sender: str) -> float:
+def darurat_weight(w: World, sender: str) -> float:
     own = sum(1 for r in reference.rows("jenis_darurat") if r.get("kode_opd") == sender)
     return 1.0 + own
 
 
-def _darurat_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
+def darurat_fill(ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
     c, w = ctx.contract, ctx.world
     n = len(t["_kel"])
     kinds = [r for r in reference.rows("jenis_darurat") if r.get("kode_opd") == ctx.sender] or reference.rows(
@@ -35,9 +35,9 @@ def _darurat_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray])
     )
     codes = np.array([r["kode_jenis_darurat"] for r in kinds], dtype=object)
     target = np.array([float(r.get("target_respons_menit") or 30) for r in kinds])
-    k = rng.choice(len(codes), size=n, p=_weights(_rng(w.seed, "darurat", ctx.sender), len(codes), 2.0))
+    k = rng.choice(len(codes), size=n, p=random_weights(seeded_rng(w.seed, "darurat", ctx.sender), len(codes), 2.0))
     t["kode_jenis_darurat"] = codes[k]
-    t["kanal"] = _enum(
+    t["kanal"] = enum(
         c.column("kanal"),
         rng,
         n,
@@ -51,21 +51,21 @@ def _darurat_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray])
             "langsung": 0.03,
         },
     )
-    t["kode_kelurahan"] = _nulls(w.kel_code[t["_kel"]], rng, 0.03)
-    t["alamat"] = _nulls(_pick(rng, w.addresses, n), rng, 0.1)
+    t["kode_kelurahan"] = nulls(w.kel_code[t["_kel"]], rng, 0.03)
+    t["alamat"] = nulls(pick_values(rng, w.addresses, n), rng, 0.1)
     lat, lon = w.points(rng, t["_kel"])
     located = (rng.random(n) < 0.5) | (t["kanal"] == "tombol_panik")
     t["latitude"], t["longitude"] = np.where(located, lat, np.nan), np.where(located, lon, np.nan)
-    t["nama_pelapor"] = _nulls(t["nama_pelapor"], rng, 0.35)
-    t["telepon_pelapor"] = _nulls(t["telepon_pelapor"], rng, 0.15)
+    t["nama_pelapor"] = nulls(t["nama_pelapor"], rng, 0.35)
+    t["telepon_pelapor"] = nulls(t["telepon_pelapor"], rng, 0.15)
 
     # minutes matter here: dispatch within minutes, arrival around the type's target, then handling
     call = t["waktu_lapor"]
-    dispatch = call + _minutes(rng.lognormal(np.log(2.5), 0.5, n))
-    arrive = dispatch + _minutes(rng.lognormal(np.log(0.6 * target[k]), 0.45, n))
-    finish = arrive + _minutes(rng.lognormal(np.log(70), 0.7, n))
+    dispatch = call + as_minutes(rng.lognormal(np.log(2.5), 0.5, n))
+    arrive = dispatch + as_minutes(rng.lognormal(np.log(0.6 * target[k]), 0.45, n))
+    finish = arrive + as_minutes(rng.lognormal(np.log(70), 0.7, n))
     hoax = rng.random(n) < 0.04
-    finish = np.where(hoax, call + _minutes(rng.uniform(3, 20, n)), finish)
+    finish = np.where(hoax, call + as_minutes(rng.uniform(3, 20, n)), finish)
     now = w.anchor
     sent = ~hoax & (dispatch <= now)
     there = sent & (arrive <= now)
@@ -73,13 +73,13 @@ def _darurat_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray])
     t["status"] = np.select(
         [hoax & closed, closed, there, sent], ["palsu", "selesai", "di_lokasi", "didispatch"], default="diterima"
     ).astype(object)
-    t["waktu_dispatch"] = _nat_where(sent, dispatch)
-    t["waktu_tiba"] = _nat_where(there, arrive)
-    t["waktu_selesai"] = _nat_where(closed, finish)
+    t["waktu_dispatch"] = nat_where(sent, dispatch)
+    t["waktu_tiba"] = nat_where(there, arrive)
+    t["waktu_selesai"] = nat_where(closed, finish)
 
 
-def _darurat_ids(ctx: _Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
-    seq = _str_int(idx + 1, max(5, len(str(ctx.n_total))))
+def darurat_ids(ctx: Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
+    seq = str_int(idx + 1, max(5, len(str(ctx.n_total))))
     if ctx.id_style % 2:
-        return _cat(f"{ctx.sender}/", _year(when), "/", _roman_month(when), "/", seq)
-    return _cat("112-", _ymd(when), f"-{ctx.sender}-", seq)
+        return concat_text(f"{ctx.sender}/", year_of(when), "/", roman_month(when), "/", seq)
+    return concat_text("112-", ymd(when), f"-{ctx.sender}-", seq)

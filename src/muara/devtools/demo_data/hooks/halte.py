@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from muara.devtools.demo_data.hooks.ritase_bus import _fleet
-from muara.devtools.demo_data.seeding import _pick
-from muara.devtools.demo_data.shapes import _Ctx
-from muara.devtools.demo_data.values import _cat, _enum, _nulls
+from muara.devtools.demo_data.hooks.ritase_bus import bus_fleet
+from muara.devtools.demo_data.seeding import pick_values
+from muara.devtools.demo_data.shapes import Ctx
+from muara.devtools.demo_data.values import concat_text, enum, nulls
 from muara.devtools.demo_data.vocabulary import LANDMARKS
 from muara.devtools.demo_data.world import PERIOD_DAYS
 
 
-def _halte_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def halte_table(ctx: Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     c, w = ctx.contract, ctx.world
     count = int(rng.integers(30, 49))
-    fleet = _fleet(w.seed, w.code, w.anchor_day, ctx.sender)
+    fleet = bus_fleet(w.seed, w.code, w.anchor_day, ctx.sender)
     kel = w.kelurahan(rng, count)
     lat, lon = w.points(rng, kel, 0.003)
     route = rng.integers(0, len(fleet.routes), count)
@@ -26,9 +26,9 @@ def _halte_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
         fleet.routes[route],
     )
     codes = np.array([f"HLT-{fleet.routes[r]}-{i + 1:03d}" for i, r in enumerate(route.tolist())], dtype=object)
-    names = _cat(
+    names = concat_text(
         "Halte ",
-        _pick(
+        pick_values(
             rng,
             [s.removeprefix("Jl. ") for s in w.streets]
             + [m.removeprefix("depan ").removeprefix("dekat ") for m in LANDMARKS],
@@ -41,11 +41,11 @@ def _halte_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
         "nama_halte": names,
         "_kel": kel,
         "kode_kelurahan": w.kel_code[kel],
-        "alamat": _cat(_pick(rng, w.streets, count), " ", _pick(rng, LANDMARKS, count)),
+        "alamat": concat_text(pick_values(rng, w.streets, count), " ", pick_values(rng, LANDMARKS, count)),
         "latitude": lat,
         "longitude": lon,
-        "kode_rute": _nulls(routes, rng, 0.05),
-        "kondisi": _enum(
+        "kode_rute": nulls(routes, rng, 0.05),
+        "kondisi": enum(
             c.column("kondisi"),
             rng,
             count,

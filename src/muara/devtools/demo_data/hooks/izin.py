@@ -6,42 +6,42 @@ from __future__ import annotations
 import numpy as np
 
 from muara.contract import reference
-from muara.devtools.demo_data.seeding import _norm, _pick
-from muara.devtools.demo_data.shapes import _Ctx
+from muara.devtools.demo_data.seeding import norm, pick_values
+from muara.devtools.demo_data.shapes import Ctx
 from muara.devtools.demo_data.values import (
-    _cat,
-    _daytime,
-    _enum,
-    _minutes,
-    _nat_where,
-    _nulls,
-    _only,
-    _roman_month,
-    _str_int,
-    _year,
-    _ymd,
+    as_minutes,
+    concat_text,
+    daytime,
+    enum,
+    nat_where,
+    nulls,
+    only_where,
+    roman_month,
+    str_int,
+    year_of,
+    ymd,
 )
 
 PAID_PERMITS = {"pbg": 6e6, "izin_reklame": 3e6, "slf": 1.5e6, "izin_trayek": 7.5e5, "pkkpr": 2e6}
 BUSINESS_PERMITS = ("nib", "toko", "apotek", "klinik", "slhs", "sppl", "reklame")
 
 
-def _izin_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
+def izin_fill(ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
     c = ctx.contract
     n = len(t["_kel"])
     kinds = reference.rows("jenis_izin")
     codes = np.array([r["kode_jenis_izin"] for r in kinds], dtype=object)
     days = np.array([float(r.get("standar_hari_kerja") or 5) for r in kinds])
-    p = _norm([6.0 if "nib" in code else 2.5 if code in ("pbg", "sppl") else 1.0 for code in codes])
+    p = norm([6.0 if "nib" in code else 2.5 if code in ("pbg", "sppl") else 1.0 for code in codes])
     k = rng.choice(len(codes), size=n, p=p)
     t["kode_jenis_izin"] = codes[k]
-    t["jalur"] = _enum(
+    t["jalur"] = enum(
         c.column("jalur"), rng, n, {"oss": 0.35, "mpp": 0.33, "online": 0.17, "loket": 0.1, "jemput_bola": 0.05}
     )
     business = np.array([any(b in code for b in BUSINESS_PERMITS) for code in codes])[k]
-    companies = _cat(
-        _pick(rng, ("CV ", "PT ", "UD ", "Toko "), n),
-        _pick(
+    companies = concat_text(
+        pick_values(rng, ("CV ", "PT ", "UD ", "Toko "), n),
+        pick_values(
             rng,
             (
                 "Maju Jaya",
@@ -56,30 +56,30 @@ def _izin_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) ->
             n,
         ),
     )
-    t["nama_pemohon"] = _nulls(np.where(business & (rng.random(n) < 0.4), companies, t["nama_pemohon"]), rng, 0.05)
-    t["nik_pemohon"] = _nulls(t["nik_pemohon"], rng, 0.15)
-    t["telepon_pemohon"] = _nulls(t["telepon_pemohon"], rng, 0.1)
-    nib = _cat("91", _str_int(rng.integers(0, 10**11, n), 11))
-    t["nib"] = _only(business, nib)
+    t["nama_pemohon"] = nulls(np.where(business & (rng.random(n) < 0.4), companies, t["nama_pemohon"]), rng, 0.05)
+    t["nik_pemohon"] = nulls(t["nik_pemohon"], rng, 0.15)
+    t["telepon_pemohon"] = nulls(t["telepon_pemohon"], rng, 0.1)
+    nib = concat_text("91", str_int(rng.integers(0, 10**11, n), 11))
+    t["nib"] = only_where(business, nib)
     _izin_timeline(ctx, rng, t, codes, days, k)
 
 
 def _izin_timeline(
-    ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray], codes: np.ndarray, days: np.ndarray, k: np.ndarray
+    ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray], codes: np.ndarray, days: np.ndarray, k: np.ndarray
 ) -> None:
     """One timeline per application (row ``i`` is of kind ``codes[k[i]]``, with a standard of ``days[k[i]]``
     working days); the stage is wherever the timeline stands at export time."""
     n = len(k)
     sub = t["waktu_pengajuan"]
     std_h = days[k] * 24 * 7 / 5
-    check_start = _daytime(sub + _minutes(rng.uniform(5, 240, n)), rng)
-    verified = _daytime(check_start + _minutes(60 * rng.lognormal(np.log(20), 0.8, n)), rng)
-    review_end = _daytime(verified + _minutes(60 * std_h * rng.lognormal(np.log(0.45), 0.6, n)), rng)
+    check_start = daytime(sub + as_minutes(rng.uniform(5, 240, n)), rng)
+    verified = daytime(check_start + as_minutes(60 * rng.lognormal(np.log(20), 0.8, n)), rng)
+    review_end = daytime(verified + as_minutes(60 * std_h * rng.lognormal(np.log(0.45), 0.6, n)), rng)
     paid = np.array([code in PAID_PERMITS for code in codes])[k]
-    issued = _daytime(
-        review_end + np.where(paid, _minutes(60 * rng.lognormal(np.log(30), 0.7, n)), np.timedelta64(0, "s")), rng
+    issued = daytime(
+        review_end + np.where(paid, as_minutes(60 * rng.lognormal(np.log(30), 0.7, n)), np.timedelta64(0, "s")), rng
     )
-    revoke_at = _daytime(issued + _minutes(60 * 24 * rng.uniform(1, 20, n)), rng)
+    revoke_at = daytime(issued + as_minutes(60 * 24 * rng.uniform(1, 20, n)), rng)
     now = ctx.world.anchor
     refused = rng.random(n) < 0.05
     revoked = ~refused & (rng.random(n) < 0.015) & (revoke_at <= now)
@@ -90,7 +90,7 @@ def _izin_timeline(
     )
     stage = np.where((stage == "pembayaran") & ~paid, "kajian_teknis", stage)
     t["tahap"] = stage.astype(object)
-    t["waktu_verifikasi"] = _nat_where(verified <= now, verified)
+    t["waktu_verifikasi"] = nat_where(verified <= now, verified)
     t["waktu_tahap"] = np.select(
         [
             stage == "diajukan",
@@ -103,17 +103,17 @@ def _izin_timeline(
         default=issued,
     )
     granted = (stage == "terbit") | (stage == "dicabut")
-    t["waktu_terbit"] = _nat_where(granted, issued)
+    t["waktu_terbit"] = nat_where(granted, issued)
     short = np.array([code.split("_")[0].upper()[:6] for code in codes], dtype=object)[k]
-    number = _cat("503/", short, "/", _str_int(rng.integers(1, 9999, n), 4), f"/{ctx.sender}/", _year(sub))
-    t["nomor_izin"] = _only(granted, number)
+    number = concat_text("503/", short, "/", str_int(rng.integers(1, 9999, n), 4), f"/{ctx.sender}/", year_of(sub))
+    t["nomor_izin"] = only_where(granted, number)
     base = np.array([PAID_PERMITS.get(code, 0.0) for code in codes])[k]
     fee = np.round(base * rng.lognormal(0, 0.6, n), -3)
     t["nilai_retribusi"] = np.where(stage == "diajukan", np.nan, fee)
 
 
-def _izin_ids(ctx: _Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
-    seq = _str_int(idx + 1, max(5, len(str(ctx.n_total))))
-    oss = _cat("I-", _ymd(when), _str_int(when.astype("datetime64[m]").astype(np.int64) % 1440, 4), seq)
-    local = _cat("503/", seq, f"/{ctx.sender}/", _roman_month(when), "/", _year(when))
+def izin_ids(ctx: Ctx, rng: np.random.Generator, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
+    seq = str_int(idx + 1, max(5, len(str(ctx.n_total))))
+    oss = concat_text("I-", ymd(when), str_int(when.astype("datetime64[m]").astype(np.int64) % 1440, 4), seq)
+    local = concat_text("503/", seq, f"/{ctx.sender}/", roman_month(when), "/", year_of(when))
     return np.where(ctx.id_style % 2 == 0, local, np.where(np.arange(len(idx)) % 3 == 0, oss, local))

@@ -8,16 +8,16 @@ from functools import cache
 
 import numpy as np
 
-from muara.devtools.demo_data.seeding import _rng
-from muara.devtools.demo_data.shapes import _Ctx, _Grid
-from muara.devtools.demo_data.values import _minutes, _nulls
-from muara.devtools.demo_data.world import PERIOD_DAYS, _world
+from muara.devtools.demo_data.seeding import seeded_rng
+from muara.devtools.demo_data.shapes import Ctx, Grid
+from muara.devtools.demo_data.values import as_minutes, nulls
+from muara.devtools.demo_data.world import PERIOD_DAYS, make_world
 
 
 @cache
-def _kemacetan_grid(seed: int, city: str, anchor: date, sender: str, n: int) -> _Grid:
-    w = _world(seed, city, anchor)
-    rng = _rng(seed, city, "kemacetan-points", sender)
+def kemacetan_grid(seed: int, city: str, anchor: date, sender: str, n: int) -> Grid:
+    w = make_world(seed, city, anchor)
+    rng = seeded_rng(seed, city, "kemacetan-points", sender)
     step, points = 15, int(rng.integers(16, 26))
     days = w.day_list(PERIOD_DAYS, include_anchor=False)
     while True:
@@ -26,7 +26,7 @@ def _kemacetan_grid(seed: int, city: str, anchor: date, sender: str, n: int) -> 
             break
         step, points = (max(1, step // 3), points) if step > 1 else (step, points * 2)
     minutes = 6 * 60 + step * np.arange(per_day)
-    times = (days[:, None].astype("datetime64[s]") + _minutes(minutes)[None, :]).ravel()
+    times = (days[:, None].astype("datetime64[s]") + as_minutes(minutes)[None, :]).ravel()
     kel = w.kelurahan(rng, points)
     lat, lon = w.points(rng, kel, 0.004)
     roads = [r.removeprefix("Jl. ") for r in dict.fromkeys(w.streets)]
@@ -40,7 +40,7 @@ def _kemacetan_grid(seed: int, city: str, anchor: date, sender: str, n: int) -> 
         ],
         dtype=object,
     )
-    return _Grid(
+    return Grid(
         times=times,
         time_column="waktu_pengamatan",
         entities={
@@ -57,9 +57,9 @@ def _kemacetan_grid(seed: int, city: str, anchor: date, sender: str, n: int) -> 
     )
 
 
-def _kemacetan_scaled(ctx: _Ctx, n: int) -> _Grid:
+def kemacetan_scaled(ctx: Ctx, n: int) -> Grid:
     w = ctx.world
-    return _kemacetan_grid(w.seed, w.code, w.anchor_day, ctx.sender, n)
+    return kemacetan_grid(w.seed, w.code, w.anchor_day, ctx.sender, n)
 
 
 LEVELS = ("lancar", "ramai_lancar", "padat", "macet", "macet_total")
@@ -68,7 +68,7 @@ LEVEL_QUEUE = np.array([(0, 40), (30, 120), (100, 300), (250, 700), (600, 1500)]
 LEVEL_VC = np.array([(0.3, 0.6), (0.6, 0.8), (0.8, 0.95), (0.95, 1.1), (1.1, 1.35)])
 
 
-def _kemacetan_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
+def kemacetan_fill(ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray]) -> None:
     c = ctx.contract
     n = len(t["_kel"])
     hour = (t["waktu_pengamatan"].astype("datetime64[m]").astype(np.int64) // 60) % 24
@@ -80,10 +80,10 @@ def _kemacetan_fill(ctx: _Ctx, rng: np.random.Generator, t: dict[str, np.ndarray
     )
     t["tingkat"] = names[level]
     u = rng.random(n)
-    t["kecepatan_rata_kmh"] = _nulls(
+    t["kecepatan_rata_kmh"] = nulls(
         np.round(LEVEL_SPEED[level, 0] + u * np.ptp(LEVEL_SPEED, axis=1)[level], 1), rng, 0.05
     )
-    t["panjang_antrian_m"] = _nulls(
+    t["panjang_antrian_m"] = nulls(
         np.round(LEVEL_QUEUE[level, 0] + u * np.ptp(LEVEL_QUEUE, axis=1)[level], -1), rng, 0.1
     )
-    t["rasio_vc"] = _nulls(np.round(LEVEL_VC[level, 0] + u * np.ptp(LEVEL_VC, axis=1)[level], 2), rng, 0.2)
+    t["rasio_vc"] = nulls(np.round(LEVEL_VC[level, 0] + u * np.ptp(LEVEL_VC, axis=1)[level], 2), rng, 0.2)

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import numpy as np
 
-from muara.devtools.demo_data.shapes import _Ctx
-from muara.devtools.demo_data.world import _kota_row
+from muara.devtools.demo_data.shapes import Ctx
+from muara.devtools.demo_data.world import kota_row
 
 POVERTY_RATE = {"53.71": 0.086, "32.78": 0.111, "21.71": 0.049, "16.71": 0.103, "64.71": 0.025}
 
 
-def _kemiskinan_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def kemiskinan_table(ctx: Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     w = ctx.world
     first = w.anchor_day.replace(day=1)
     months = []
@@ -20,7 +20,7 @@ def _kemiskinan_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarr
         first = (first - timedelta(days=1)).replace(day=1)
         months.append(first)
     periods = np.array(sorted(months), dtype="datetime64[D]")
-    population = float(_kota_row(w.code).get("jumlah_penduduk") or 400_000)
+    population = float(kota_row(w.code).get("jumlah_penduduk") or 400_000)
     size = population / len(w.kel_code) * rng.lognormal(0, 0.45)
     people = np.round(size * (1 + np.cumsum(rng.normal(0.001, 0.002, 3))))
     families = np.round(people / rng.uniform(3.4, 3.9))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from muara.devtools.demo_data.shapes import _Ctx
-from muara.devtools.demo_data.values import _fits, _minutes
+from muara.devtools.demo_data.shapes import Ctx
+from muara.devtools.demo_data.values import as_minutes, fits_column
 
 HOSPITALS: dict[str, list[str]] = {
     "53.71": [
@@ -47,12 +47,12 @@ BED_CLASSES = {  # capacity range, typical occupancy, chance a hospital has the 
 }
 
 
-def _tempat_tidur_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def tempat_tidur_table(ctx: Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     c, w = ctx.contract, ctx.world
     opd = w.opd.get(ctx.sender, {})
     if opd.get("rumpun") == "rsud":  # a hospital reports itself
         names = [opd.get("singkatan") or opd.get("nama_opd") or ctx.sender]
-        codes = [ctx.sender if _fits(c.column("kode_rs"), ctx.sender) else f"{w.code.replace('.', '')}001"]
+        codes = [ctx.sender if fits_column(c.column("kode_rs"), ctx.sender) else f"{w.code.replace('.', '')}001"]
     else:
         names = HOSPITALS.get(w.code) or [f"{h} {w.city.name.replace('Kota ', '')}" for h in GENERIC_HOSPITALS[:7]]
         codes = [f"{w.code.replace('.', '')}{(11 + 7 * i):03d}" for i in range(len(names))]
@@ -77,7 +77,7 @@ def _tempat_tidur_table(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.nda
     hosp_of = {code: i for i, code in enumerate(codes)}
     offset = np.array([hosp_of[x] * 7 % 50 for x in ent_code])[None, :]
     minute = 7 * 60 + offset + rng.integers(0, 9, (d, 1))  # each hospital reports all classes at once
-    when = days[:, None].astype("datetime64[s]") + _minutes(np.broadcast_to(minute, (d, e)))
+    when = days[:, None].astype("datetime64[s]") + as_minutes(np.broadcast_to(minute, (d, e)))
     return {
         "waktu_laporan": when.ravel(),
         "kode_rs": np.tile(np.array(ent_code, dtype=object), d),
