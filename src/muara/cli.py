@@ -214,6 +214,18 @@ def _dataset_or_fail(dataset: str) -> None:
         raise _fail(f"unknown dataset {dataset!r}; known: {', '.join(sorted(known))}")
 
 
+def _sender_or_fail(sender: str) -> None:
+    """A sender is a code from the registry before any path, report or ledger row is made with it."""
+    from muara.contract import reference
+    from muara.ingest.report import printable
+
+    if sender not in reference.known_senders():
+        raise _fail(
+            f"Pengirim {printable(sender)!r} tidak dikenal di kota ini. Gunakan kode OPD (misalnya PUPR) atau kode "
+            "kelurahan (misalnya 53.71.04.1011) seperti di schemas/reference/opd.csv dan kelurahan.csv."
+        )
+
+
 @app.command("check")
 def check(
     file: Annotated[Path, typer.Argument(help="The export to check (CSV, XLSX or JSON).", exists=True, dir_okay=False)],
@@ -228,6 +240,8 @@ def check(
     from muara.ingest.pipeline import check_file
 
     _dataset_or_fail(dataset)
+    if sender is not None:
+        _sender_or_fail(sender)
     outcome = check_file(file, dataset, sender)
     typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False) if as_json else report.render_text(outcome))
     raise typer.Exit(outcome.exit_code)
@@ -247,6 +261,7 @@ def ingest(
     from muara.ingest.pipeline import ingest_file
 
     _dataset_or_fail(dataset)
+    _sender_or_fail(sender)
     worst = 0
     for file in files:
         outcome = ingest_file(file, dataset, sender)

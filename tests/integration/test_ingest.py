@@ -265,3 +265,22 @@ def test_no_gx_page_for_a_file_refused_before_validation(pg: object, data_dir: d
     (out,) = _json_lines(res.stdout)
     assert "gx_docs" not in out["report"] and "html" in out["report"]
     assert "GX Data Docs" not in Path(out["report"]["html"]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("sender", ["../../keluar", "/tmp/di-luar", "PUPR/../../x", "BUKAN-OPD"])
+def test_a_sender_that_is_not_a_registry_code_builds_no_path_and_no_ledger_row(
+    pg: object, demo: dict, data_dir: dict[str, str], tmp_path: Path, sender: str
+) -> None:
+    """`--sender` is checked against the city's registry before any report folder or ledger row is made."""
+    f = demo[("aduan", "PUPR")]
+    with psycopg.connect(_url()) as conn:
+        before = conn.execute("select count(*) from muara.ingest_batch").fetchone()
+    res = muara("ingest", str(f.path), "--dataset", "aduan", "--sender", sender, env=data_dir)
+    assert res.returncode == 2
+    assert "tidak dikenal" in res.stderr and "schemas/reference/opd.csv" in res.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written == [], written
+    with psycopg.connect(_url()) as conn:
+        assert conn.execute("select count(*) from muara.ingest_batch").fetchone() == before
+    checked = muara("check", str(f.path), "--dataset", "aduan", "--sender", sender, env=data_dir)
+    assert checked.returncode == 2 and "tidak dikenal" in checked.stderr

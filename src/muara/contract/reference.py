@@ -79,6 +79,11 @@ def opd(city_code: str | None = None) -> list[dict[str, str]]:
     return rows("opd", city_code)
 
 
+def known_senders(city_code: str | None = None) -> set[str]:
+    """Every code that may send anything in this city: its OPDs and its kelurahan."""
+    return {r["kode_opd"] for r in opd(city_code)} | {r["kode_kelurahan"] for r in kelurahan(city_code)}
+
+
 def senders_of(dataset: str, sender_kind: str, city_code: str | None = None) -> list[str]:
     """Who sends ``dataset`` in this city: the OPDs the registry assigns it to, or every kelurahan."""
     if sender_kind == "kelurahan":

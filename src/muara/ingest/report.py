@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,27 @@ def neutralise(value: object) -> object:
     return value
 
 
+def printable(text: str) -> str:
+    """A file name as one line: control characters (a newline could forge report lines) shown as escapes."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+#: a sender as a folder name: a registry code (``PUPR``, ``53.71.04.1011``), never a path
+SENDER_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def sender_folder(sender: str | None, root: Path | None = None) -> Path:
+    """``data/reports/<sender>/``; a sender that is not a plain code never becomes a path."""
+    root = (root or settings.data_dir() / "reports").resolve()
+    name = sender or "_periksa"
+    if sender is not None and (not SENDER_FOLDER.fullmatch(sender) or ".." in sender):
+        raise ValueError(f"sender {printable(sender)!r} is not a registry code; no report folder is made for it")
+    folder = (root / name).resolve()
+    if folder.parent != root:
+        raise ValueError(f"report folder {folder} is outside {root}")
+    return folder
+
+
 def angka(n: int) -> str:
     """Numbers as officers read them: 1.234.567."""
     return f"{n:,}".replace(",", ".")
@@ -74,7 +96,8 @@ def _head(outcome: Outcome, when: datetime, zone: str) -> list[str]:
     contract = get(outcome.dataset)
     return [
         "LAPORAN PEMERIKSAAN KIRIMAN DATA - MUARA" if outcome.mode == "ingest" else "HASIL PERIKSA BERKAS - MUARA",
-        f"Berkas     : {outcome.path.name}" + (f" ({outcome.file_format.upper()})" if outcome.file_format else ""),
+        f"Berkas     : {printable(outcome.path.name)}"
+        + (f" ({outcome.file_format.upper()})" if outcome.file_format else ""),
         f"Dataset    : {outcome.dataset} ({contract.title}), kontrak versi {contract.version}",
         f"Pengirim   : {outcome.sender or '-'}",
         f"Waktu      : {when:%d/%m/%Y %H:%M} {zone}",
@@ -208,7 +231,7 @@ def render_rejected_csv(outcome: Outcome) -> str:
                 columns.append(k)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(["baris", *columns, "alasan"])
+    w.writerow(["baris", *(neutralise(c) for c in columns), "alasan"])  # headers come from the officer's file too
     for row in outcome.rejected:
         reasons = " | ".join(f"{_label(outcome.dataset, e.column)}: {e.rule}" for e in row.errors)
         w.writerow([row.row_number, *(neutralise(row.values.get(c)) for c in columns), neutralise(reasons)])
@@ -240,7 +263,7 @@ def write(outcome: Outcome, directory: Path | None = None, *, received: datetime
     """Save the report under ``data/reports/<sender>/`` and return the paths written."""
     city = settings.city()
     when = (received or datetime.now(city.tz)).astimezone(city.tz)
-    folder = directory or settings.data_dir() / "reports" / (outcome.sender or "_periksa")
+    folder = directory or sender_folder(outcome.sender)
     folder.mkdir(parents=True, exist_ok=True)
     ident = str(outcome.batch_id)[:8] if outcome.batch_id else outcome.sha256[:8]
     stem = f"{when:%Y%m%dT%H%M%S}_{outcome.dataset}_{ident}"
