@@ -20,7 +20,11 @@ BAD_DATES = ("31/02/2026", "30/02/2026", "kemarin", "32/01/2026", "00/00/0000", 
 def apply_mistakes(
     ctx: Ctx, rng: np.random.Generator, t: dict[str, np.ndarray], k: int
 ) -> tuple[dict[str, dict[int, str]], Counter[str]]:
-    """Spoil ``k`` rows the way officers do; returns text overrides (bad dates) and counts by kind."""
+    """Spoil ``k`` rows the way officers do; returns text overrides (bad dates) and counts by kind.
+
+    Long on purpose: which mistakes fit a row and the making of the chosen one draw from one random stream in
+    one order (the demo's bytes depend on it); split, the halves would pass the stream and five candidate lists
+    between them."""
     c, w = ctx.contract, ctx.world
     n = len(next(iter(t.values())))
     overrides: dict[str, dict[int, str]] = {}
