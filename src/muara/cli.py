@@ -211,7 +211,7 @@ def _dataset_or_fail(dataset: str) -> None:
 
     known = load_all()
     if dataset not in known:
-        raise _fail(f"unknown dataset {dataset!r}; known: {', '.join(sorted(known))}")
+        raise _fail(f"Dataset {dataset!r} tidak dikenal. Pilih salah satu: {', '.join(sorted(known))}.")
 
 
 def _sender_or_fail(sender: str) -> None:

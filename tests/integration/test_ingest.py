@@ -284,3 +284,20 @@ def test_a_sender_that_is_not_a_registry_code_builds_no_path_and_no_ledger_row(
         assert conn.execute("select count(*) from muara.ingest_batch").fetchone() == before
     checked = muara("check", str(f.path), "--dataset", "aduan", "--sender", sender, env=data_dir)
     assert checked.returncode == 2 and "tidak dikenal" in checked.stderr
+
+
+def test_a_kelurahan_dataset_from_an_opd_is_told_about_kelurahan_codes(
+    pg: object, demo: dict, data_dir: dict[str, str]
+) -> None:
+    f = next(v for (dataset, _), v in demo.items() if dataset == "kemiskinan")
+    res = muara("check", str(f.path), "--dataset", "kemiskinan", "--sender", "PUPR", "--json", env=data_dir)
+    answer = json.loads(res.stdout)
+    assert res.returncode == 2 and answer["reason"] == "sender_not_allowed"
+    assert "kelurahan" in answer["fix"] and "kelurahan.csv" in answer["fix"] and "opd.csv" not in answer["fix"]
+
+
+def test_an_unknown_dataset_is_answered_in_bahasa_indonesia(demo: dict, data_dir: dict[str, str]) -> None:
+    f = demo[("aduan", "PUPR")]
+    res = muara("check", str(f.path), "--dataset", "keluhan", "--sender", "PUPR", env=data_dir)
+    assert res.returncode == 2
+    assert "Dataset 'keluhan' tidak dikenal. Pilih salah satu:" in res.stderr and "aduan" in res.stderr

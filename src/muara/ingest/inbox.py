@@ -58,8 +58,12 @@ def archive(
 ) -> Path:
     """Move a processed file next to its ledger id; atomic on one filesystem, copy-then-delete across two."""
     when = when or datetime.now(settings.city().tz)
-    target_dir = (root or archive_dir()) / sender / dataset / f"{when:%Y-%m-%d}"
-    target_dir.mkdir(parents=True, exist_ok=True)
+    base = root or archive_dir()
+    target_dir = base / sender / dataset / f"{when:%Y-%m-%d}"
+    # originals hold personal data in clear: the archive is for the service's own user only
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    base.chmod(0o700)
+    target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = target_dir / f"{batch_id}__{path.name}"
     try:
         os.replace(path, target)

@@ -51,12 +51,19 @@ def _sender_problem(contract: Contract, sender: str, city_code: str) -> tuple[st
     senders = reference.senders_of(contract.name, contract.sender_kind, city_code)
     if sender in senders:
         return None
-    who = "OPD" if contract.sender_kind == "opd" else "kelurahan"
-    return (
-        f"Pengirim '{sender}' tidak terdaftar sebagai pengirim data {contract.name} ({contract.title}).",
-        f"Data {contract.name} dikirim oleh {who}: {', '.join(senders[:8])}{' ...' if len(senders) > 8 else ''}. "
-        "Bila pengirim ini memang bertugas mengirimnya, minta admin Muara menambahkannya di schemas/reference/opd.csv.",
-    )
+    listed = f"{', '.join(senders[:8])}{' ...' if len(senders) > 8 else ''}"
+    if contract.sender_kind == "opd":
+        fix = (
+            f"Data {contract.name} dikirim oleh OPD: {listed}. Bila OPD ini memang bertugas mengirimnya, minta admin "
+            f"Muara menambahkan {contract.name} pada baris OPD ini di schemas/reference/opd.csv."
+        )
+    else:
+        fix = (
+            f"Data {contract.name} dikirim oleh setiap kelurahan kota ini dengan kode wilayahnya (misalnya "
+            f"{senders[0] if senders else '53.71.04.1011'}). Kirim dari folder kode kelurahan Anda; bila kode "
+            "kelurahan Anda belum ada, minta admin Muara memeriksa schemas/reference/kelurahan.csv."
+        )
+    return (f"Pengirim '{sender}' tidak terdaftar sebagai pengirim data {contract.name} ({contract.title}).", fix)
 
 
 def _other_dataset(path: Path, contract: Contract) -> str | None:
