@@ -501,3 +501,54 @@ def test_row_numbers_match_a_reference_reader_across_block_boundaries(
     path = write_text(tmp_path / "acak.csv", lines, "cp1252")
     _, chunks = read_all(path, chunk_rows=700)
     assert list(zip(rows_of(chunks).tolist(), column(chunks, "nomor_aduan"), strict=True)) == expected
+
+
+def _nested(depth: int) -> str:
+    return '{"a": ' * depth + '"v"' + "}" * depth
+
+
+def test_json_nested_past_the_limit_is_refused_and_names_the_record(tmp_path: Path) -> None:
+    """A poison record (a thousand levels deep) is refused with its position, not a RecursionError."""
+    aduan = contracts.get("aduan")
+    fields = (
+        '"kanal": "web", "kode_kategori": "JALAN", "kode_opd": "PUPR", "kode_kelurahan": "53.71.04.1011", '
+        '"status": "baru", '
+        '"waktu_lapor": "14/11/2026 08:00"'
+    )
+    good = f'{{"nomor_aduan": "ADU/2026/00001", {fields}, "deskripsi": "Jalan berlubang"}}'
+    deep = f'{{"nomor_aduan": "ADU/2026/00002", {fields}, "deskripsi": {_nested(1000)}}}'
+    path = tmp_path / "aduan_dalam.json"
+    path.write_text(f'{{"data": [{good}, {deep}]}}', encoding="utf-8")
+    _, chunks = open_export(path, aduan, chunk_rows=1)
+    with pytest.raises(UnusableFile) as caught:
+        list(chunks)
+    assert caught.value.reason == "too_deep"
+    assert "data ke-2" in caught.value.message and "64 tingkat" in caught.value.message
+    assert "daftar datar" in caught.value.fix
+
+    first = tmp_path / "aduan_dalam_pertama.json"
+    first.write_text(f'{{"data": [{deep}]}}', encoding="utf-8")
+    with pytest.raises(UnusableFile) as caught:
+        open_export(first, aduan)
+    assert caught.value.reason == "too_deep"
+
+
+def test_json_tens_of_thousands_of_levels_cost_no_memory(tmp_path: Path) -> None:
+    """`muara check` on 200,000 levels in 1.2 MB answers "too deep" (exit 2) with a peak RSS far under 1 GB."""
+
+    import subprocess
+    import sys
+
+    path = tmp_path / "aduan_racun.json"
+    path.write_text(f'{{"data": [{{"nomor_aduan": "ADU/2026/00001", "deskripsi": {_nested(200_000)}}}]}}')
+    code = (
+        "import resource, subprocess, sys; "
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, 'too_deep' in r.stdout)"
+    )
+    muara_bin = str(Path(sys.executable).parent / "muara")
+    args = [muara_bin, "check", str(path), "--dataset", "aduan", "--sender", "PUPR", "--json"]
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    exit_code, peak_kb, said_too_deep = out.stdout.split()
+    assert exit_code == "2" and said_too_deep == "True", out.stdout + out.stderr
+    assert int(peak_kb) < 1024 * 1024, f"peak RSS {int(peak_kb) / 1024:.0f} MB"

@@ -104,13 +104,47 @@ def _chunks(
         stream.close()
 
 
+#: nesting deeper than this is no table an application exports; refused before any object is built, so a
+#: poison file (thousands of levels in a few hundred KB) costs neither recursion nor memory
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _bounded(events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
+    """ijson's parse events, stopped with :class:`_TooDeep` once the nesting passes :data:`MAX_DEPTH`."""
+    depth = 0
+    for prefix, event, value in events:
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        yield prefix, event, value
+
+
+def _too_deep(path: Path, item: int | None) -> UnusableFile:
+    where = f" pada data ke-{item}" if item else ""
+    return UnusableFile(
+        "too_deep",
+        f"Berkas JSON '{path.name}' bersarang terlalu dalam{where}: lebih dari {MAX_DEPTH} tingkat {{...}} atau "
+        "[...] di dalam satu sama lain. Data tabel tidak pernah sedalam itu.",
+        "Ekspor ulang data sebagai daftar datar: satu objek per baris, setiap kolom berisi teks, angka atau tanggal "
+        "(atau kirim sebagai CSV/XLSX), lalu kirim lagi.",
+    )
+
+
 class _Records:
     """(1-based position, flattened record) pairs from the records array, streamed."""
 
     def __init__(self, path: Path, prefix: str, multiple: bool) -> None:
         self.path = path
         self.f = _open(path)
-        self.items = ijson.items(self.f, prefix, use_float=True, multiple_values=multiple)
+        events = _bounded(ijson.parse(self.f, multiple_values=multiple))
+        self.items = ijson.items(events, prefix, use_float=True)
         self.pos = 0
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -125,6 +159,8 @@ class _Records:
             raise _broken(self.path, exc, self.pos + 1) from exc
         except UnicodeDecodeError as exc:
             raise _not_utf8(self.path) from exc
+        except _TooDeep as exc:
+            raise _too_deep(self.path, self.pos + 1) from exc
         self.pos += 1
         rec = dict(_flatten(item)) if isinstance(item, dict) else {}
         return self.pos, rec
@@ -156,9 +192,11 @@ def _open(path: Path) -> IO[bytes]:
 def _locate(path: Path, hmap: dict[str, str]) -> tuple[str, bool]:
     """The ijson prefix of the records and whether the file is JSON Lines (several top-level values)."""
     with _open(path) as f:
-        events = ijson.parse(f, multiple_values=True)
+        events = _bounded(ijson.parse(f, multiple_values=True))
         try:
             return _walk(path, events, hmap)
+        except _TooDeep as exc:
+            raise _too_deep(path, None) from exc
         except ijson.JSONError as exc:
             raise _broken(path, exc, None) from exc
         except UnicodeDecodeError as exc:
