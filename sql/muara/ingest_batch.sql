@@ -26,10 +26,17 @@ create table if not exists muara.ingest_batch (
     report_path text,
     data_docs_path text,
     archive_path text,
-    constraint ingest_batch_status check (status in ('loaded', 'partial', 'rejected', 'duplicate')),
+    error text,
+    constraint ingest_batch_status check (status in ('loaded', 'partial', 'rejected', 'duplicate', 'failed')),
     -- every row read is accounted for
     constraint ingest_batch_rows_add_up check (rows_read = rows_loaded + rows_rejected)
 );
+
+-- migrations of a ledger made before a column or a status existed
+alter table muara.ingest_batch add column if not exists error text;
+alter table muara.ingest_batch drop constraint if exists ingest_batch_status;
+alter table muara.ingest_batch add constraint ingest_batch_status
+    check (status in ('loaded', 'partial', 'rejected', 'duplicate', 'failed'));
 
 -- a file loads once: the same bytes from the same sender for the same dataset
 create unique index if not exists ingest_batch_once
@@ -39,4 +46,6 @@ create index if not exists ingest_batch_sender on muara.ingest_batch (sender, da
 comment on table muara.ingest_batch is
     'Buku besar kiriman: satu baris per berkas (sha256, pengirim, dataset, jumlah baris, status, laporan).';
 comment on column muara.ingest_batch.status is
-    'loaded: semua baris masuk; partial: sebagian ditolak; rejected: tidak ada yang masuk; duplicate: berkas sama pernah dimuat.';
+    'loaded: semua baris masuk; partial: sebagian ditolak; rejected: tidak ada yang masuk; duplicate: berkas sama pernah dimuat; failed: Muara gagal memeriksanya (kesalahan di Muara, lihat error).';
+comment on column muara.ingest_batch.error is
+    'Untuk teknisi: jenis dan pesan kesalahan ketika status failed (tidak pernah ditampilkan ke petugas).';

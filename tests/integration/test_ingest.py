@@ -301,3 +301,42 @@ def test_an_unknown_dataset_is_answered_in_bahasa_indonesia(demo: dict, data_dir
     res = muara("check", str(f.path), "--dataset", "keluhan", "--sender", "PUPR", env=data_dir)
     assert res.returncode == 2
     assert "Dataset 'keluhan' tidak dikenal. Pilih salah satu:" in res.stderr and "aduan" in res.stderr
+
+
+def test_a_fault_of_ours_still_answers_the_officer_and_the_file_is_not_taken_again(
+    pg: object, demo: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection (the one place these tests patch Muara's code): typing a chunk raises an unexpected error.
+    The file gets a ledger row `failed` with the error for engineers, a report in Bahasa Indonesia without the
+    error, and nothing loaded; a database fault instead propagates, so the Airflow task retries."""
+    from muara.ingest import coerce
+    from muara.ingest.pipeline import ingest_file
+
+    monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path / "data"))
+    f = demo[("aduan", "PUPR")]
+    sent = tmp_path / f.path.name
+    sent.write_bytes(f.path.read_bytes() + b"\n")  # bytes of its own: not a duplicate of another test's load
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded (injected)")
+
+    monkeypatch.setattr(coerce, "coerce", broken)
+    out = ingest_file(sent, "aduan", "PUPR")
+    assert (out.status, out.reason, out.exit_code) == ("failed", "internal_error", 2)
+    assert (out.rows_read, out.rows_loaded, out.rows_rejected) == (0, 0, 0)
+    text = Path(out.report_paths["text"]).read_text(encoding="utf-8")
+    assert "BELUM BISA DIPERIKSA" in text and "bukan karena isi berkas" in text and "Recursion" not in text
+    with psycopg.connect(_url()) as conn:
+        status, error, report_path = conn.execute(
+            "select status, error, report_path from muara.ingest_batch where batch_id = %s", (out.batch_id,)
+        ).fetchone()
+        loaded = conn.execute("select count(*) from raw.aduan where _batch_id = %s", (out.batch_id,)).fetchone()
+    assert status == "failed" and error.startswith("RecursionError: maximum recursion depth exceeded (injected)")
+    assert report_path == out.report_paths["html"] and loaded == (0,)
+
+    def database_down(*args: object, **kwargs: object) -> object:
+        raise psycopg.OperationalError("server closed the connection unexpectedly (injected)")
+
+    monkeypatch.setattr(coerce, "coerce", database_down)
+    with pytest.raises(psycopg.OperationalError):
+        ingest_file(sent, "aduan", "PUPR")

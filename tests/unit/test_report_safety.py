@@ -44,3 +44,13 @@ def test_a_sender_that_is_not_a_plain_code_never_becomes_a_folder(tmp_path: Path
         report.sender_folder(sender, tmp_path)
     assert report.sender_folder("53.71.04.1011", tmp_path) == tmp_path.resolve() / "53.71.04.1011"
     assert report.sender_folder(None, tmp_path) == tmp_path.resolve() / "_periksa"
+
+
+def test_a_failed_check_reads_as_our_fault_without_internals() -> None:
+    out = _outcome("aduan.csv", {})
+    out.rejected, out.rows_read, out.rows_rejected = [], 0, 0
+    out.status, out.reason, out.error = "failed", "internal_error", "RecursionError: deep"
+    out.message, out.fix = "Berkas 'aduan.csv' belum bisa diperiksa karena kesalahan di sistem Muara.", "Tidak perlu."
+    text = report.render_text(out)
+    assert "Status     : BELUM BISA DIPERIKSA (kesalahan di Muara)" in text
+    assert "RecursionError" not in text and "RecursionError" not in report.render_html(out)

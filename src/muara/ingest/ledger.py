@@ -39,6 +39,7 @@ class LedgerEntry:
     report_path: str | None = None
     data_docs_path: str | None = None
     archive_path: str | None = None
+    error: str | None = None  # engineers only: the fault of ours behind status 'failed'
 
     def insert(self, conn: Connection[Any]) -> None:
         fields = list(self.__dataclass_fields__)

@@ -50,7 +50,7 @@ class Outcome:
     sha256: str
     file_bytes: int
     mode: str  # check | ingest
-    status: str = "rejected"  # loaded | partial | rejected | duplicate
+    status: str = "rejected"  # loaded | partial | rejected | duplicate | failed (a fault of ours)
     reason: str | None = None  # file-level reason when the file cannot be used at all
     message: str | None = None
     fix: str | None = None
@@ -67,6 +67,7 @@ class Outcome:
     rejected: list[RejectedRow] = field(default_factory=list)
     reason_counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None  # engineers only (ledger, logs): what failed inside Muara; never in a report
     report_paths: dict[str, str] = field(default_factory=dict)
     #: the GX results of every chunk, merged for the file's Data Docs page (None when GX did not run)
     gx_docs: DocsCollector | None = field(default=None, repr=False)

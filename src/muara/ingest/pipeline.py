@@ -10,6 +10,7 @@ Every row read ends in exactly one place: ``raw.<dataset>`` (all its rules hold)
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -278,6 +279,35 @@ class _FileRun:
         self.clock.lap("load")
 
 
+def _failed(out: Outcome, exc: BaseException) -> Outcome:
+    """A fault of ours while reading or checking the file: the officer gets an answer and the file is not taken
+    again (a ledger row, then the archive); engineers get the error in the ledger and the log."""
+    logging.getLogger(__name__).error(
+        "%s (%s, %s): Muara failed while checking it", out.path.name, out.dataset, out.sender, exc_info=exc
+    )
+    _unusable(
+        out,
+        "internal_error",
+        f"Berkas '{out.path.name}' belum bisa diperiksa karena kesalahan di sistem Muara, bukan karena isi berkas "
+        "Anda. Kesalahan ini sudah tercatat untuk tim data.",
+        "Tidak perlu mengubah berkas. Tim data Muara akan memperbaikinya dan menghubungi Anda; bila mendesak, "
+        "hubungi admin Muara dengan menyebut nama berkas ini.",
+    )
+    out.status = "failed"
+    out.error = f"{type(exc).__name__}: {exc}"[:2000]
+    return out
+
+
+#: faults of the platform, which a retry may cure: they propagate (the task retries), never become an answer
+PLATFORM_FAULTS: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
+
+
+def _platform_fault(exc: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(exc, (*PLATFORM_FAULTS, psycopg.Error))
+
+
 def _wrong_file(out: Outcome, path: Path, contract: Contract, exc: Any) -> Outcome:
     """A file that cannot be used; when it lacks this dataset's columns but fits another, say which."""
     if exc.reason in ("missing_columns", "no_header") and (other := _other_dataset(path, contract)):
@@ -318,6 +348,10 @@ def process_file(
         layout, chunks = open_export(path, contract, chunk_rows=chunk_rows, max_bytes=max_bytes)
     except UnusableFile as exc:
         return _wrong_file(out, path, contract, exc)
+    except Exception as exc:  # a parser limit, a recursion, a bug of ours: still an answer
+        if _platform_fault(exc):
+            raise
+        return _failed(out, exc)
     out.file_format, out.sheet, out.header_row = layout.format, layout.sheet, layout.header_row
     out.columns, out.unknown_columns = dict(layout.columns), tuple(layout.unknown_columns)
 
@@ -335,6 +369,10 @@ def process_file(
         file_run.run(iter(chunks))
     except UnusableFile as exc:  # a problem found only once reading began (e.g. a header-only file)
         return _unusable(out, exc.reason, exc.message, exc.fix)
+    except Exception as exc:
+        if _platform_fault(exc):
+            raise
+        return _failed(out, exc)
     if file_run.writer is not None:
         file_run.finish_load()
     if out.rows_read == 0:
@@ -409,6 +447,7 @@ def _ledger_entry(out: Outcome, contract: Contract, city: settings.City, started
         read_seconds=out.timings.get("read"),
         validate_seconds=out.timings.get("validate"),
         load_seconds=out.timings.get("load"),
+        error=out.error,
     )
 
 

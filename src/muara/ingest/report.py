@@ -30,12 +30,14 @@ STATUS_TEXT = {
     "partial": "SEBAGIAN DITERIMA",
     "rejected": "DITOLAK",
     "duplicate": "SUDAH PERNAH DIKIRIM (tidak dimuat ulang)",
+    "failed": "BELUM BISA DIPERIKSA (kesalahan di Muara)",
 }
 DOCS_LABEL = "Rincian teknis validasi (GX Data Docs)"
 CHECK_STATUS_TEXT = {
     "loaded": "SEMUA BARIS LOLOS PEMERIKSAAN",
     "partial": "SEBAGIAN BARIS DITOLAK",
     "rejected": "DITOLAK",
+    "failed": "BELUM BISA DIPERIKSA (kesalahan di Muara)",
 }
 
 
