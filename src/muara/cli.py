@@ -230,7 +230,12 @@ def _sender_or_fail(sender: str) -> None:
 def check(
     file: Annotated[Path, typer.Argument(help="The export to check (CSV, XLSX or JSON).", exists=True, dir_okay=False)],
     dataset: Annotated[str, typer.Option("--dataset", help="Which contract the file should follow.")],
-    sender: Annotated[str | None, typer.Option("--sender", help="OPD code or kelurahan code of the sender.")] = None,
+    sender: Annotated[
+        str,
+        typer.Option(
+            "--sender", help="OPD code or kelurahan code of the sender (its rows only: the same answer as ingest)."
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON instead of the report.")] = False,
 ) -> None:
     """Check a file before sending, writing nothing. Exit 0 all rows good, 1 some rejected, 2 file unusable."""
@@ -240,8 +245,7 @@ def check(
     from muara.ingest.pipeline import check_file
 
     _dataset_or_fail(dataset)
-    if sender is not None:
-        _sender_or_fail(sender)
+    _sender_or_fail(sender)
     outcome = check_file(file, dataset, sender)
     typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False) if as_json else report.render_text(outcome))
     raise typer.Exit(outcome.exit_code)

@@ -340,3 +340,10 @@ def test_a_fault_of_ours_still_answers_the_officer_and_the_file_is_not_taken_aga
     monkeypatch.setattr(coerce, "coerce", database_down)
     with pytest.raises(psycopg.OperationalError):
         ingest_file(sent, "aduan", "PUPR")
+
+
+def test_check_needs_the_sender_so_its_answer_is_the_one_ingest_gives(demo: dict, data_dir: dict[str, str]) -> None:
+    """Without a sender, the owner rule (an OPD sends only its own rows) could not be applied."""
+    f = demo[("aduan", "PUPR")]
+    res = muara("check", str(f.path), "--dataset", "aduan", env=data_dir)
+    assert res.returncode == 2 and "--sender" in res.stderr
