@@ -337,6 +337,31 @@ def test_test_directories(dag: Dag) -> None:
 # ------------------------------------------------------------------------------------- governance, performance
 
 
+def test_public_models_without_contract(dag: Dag) -> None:
+    """fct_public_models_without_contract: a model with ``access: public`` has an enforced contract."""
+    found = [
+        dag.name(m)
+        for m in dag.of_type("model")
+        if dag.nodes[m].get("access") == "public" and not dag.nodes[m]["config"]["contract"]["enforced"]
+    ]
+    assert not found, _fail_message("fct_public_models_without_contract", found)
+
+
+def test_undocumented_public_models(dag: Dag) -> None:
+    """fct_undocumented_public_models: a public model has a description and describes every column it
+    declares."""
+    found = [
+        dag.name(m)
+        for m in dag.of_type("model")
+        if dag.nodes[m].get("access") == "public"
+        and (
+            not dag.nodes[m]["description"].strip()
+            or any(not c["description"].strip() for c in dag.nodes[m]["columns"].values())
+        )
+    ]
+    assert not found, _fail_message("fct_undocumented_public_models", found)
+
+
 def test_exposures_dependent_on_private_models(dag: Dag) -> None:
     """fct_exposures_dependent_on_private_models: an exposure reads anything but a model with
     ``access: public``."""
