@@ -3,6 +3,8 @@
 -- in, as a local date), and, for medians scored against the items' own SLA, that item's allowance.
 --   tepat_waktu          1 if finished within its deadline, else 0 (averaged: the share on time)
 --   median_*             a duration (hours, working days or minutes), its median compared with a target
+-- Read from the intermediate models the marts are built on (int_aduan__sla, int_izin__sla,
+-- int_darurat__respons), not from the marts: durations are rounded as fct_aduan and fct_izin show them.
 -- Each fact is read once and fanned out with a lateral VALUES list (a CTE read three times would be
 -- materialised by Postgres).
 
@@ -10,19 +12,19 @@ with
 
 aduan as (
 
-    select * from {{ ref('fct_aduan') }}
+    select * from {{ ref('int_aduan__sla') }}
 
 ),
 
 izin as (
 
-    select * from {{ ref('fct_izin') }}
+    select * from {{ ref('int_izin__sla') }}
 
 ),
 
 darurat as (
 
-    select * from {{ ref('fct_darurat') }}
+    select * from {{ ref('int_darurat__respons') }}
 
 ),
 
@@ -43,19 +45,20 @@ dari_aduan as (
         (
             'tepat_waktu',
             case when aduan.sudah_selesai then aduan.waktu_tuntas end,
-            case when aduan.terlambat then 0.0 else 1.0 end,
+            -- finished after its deadline (counted only when finished)
+            case when aduan.waktu_tuntas > aduan.batas_waktu then 0.0 else 1.0 end,
             cast(null as numeric)
         ),
         (
             'median_jam_respons_pertama',
             aduan.waktu_respons_pertama,
-            aduan.jam_ke_respons_pertama,
+            round(cast({{ jam_antara('aduan.waktu_lapor', 'aduan.waktu_respons_pertama') }} as numeric), 2),
             cast(null as numeric)
         ),
         (
             'median_jam_selesai',
             case when aduan.sudah_selesai then aduan.waktu_tuntas end,
-            aduan.jam_ke_selesai,
+            round(cast({{ jam_antara('aduan.waktu_lapor', 'aduan.waktu_tuntas') }} as numeric), 2),
             cast({{ jam_antara('aduan.waktu_lapor', 'aduan.batas_waktu') }} as numeric)
         )
     ) as m (metrik, waktu, nilai, target_item)
@@ -79,13 +82,13 @@ dari_izin as (
         (
             'tepat_waktu',
             case when izin.sudah_selesai then izin.waktu_tuntas end,
-            case when izin.terlambat then 0.0 else 1.0 end,
+            case when izin.waktu_tuntas > izin.batas_waktu then 0.0 else 1.0 end,
             cast(null as numeric)
         ),
         (
             'median_hari_kerja_terbit',
             case when izin.tahap = 'terbit' then izin.waktu_tuntas end,
-            izin.hari_kerja_ke_selesai,
+            round(cast(izin.hari_kerja_ke_selesai as numeric), 2),
             cast(izin.standar_hari_kerja as numeric)
         )
     ) as m (metrik, waktu, nilai, target_item)
@@ -144,6 +147,7 @@ semua as (
 final as (
 
     select
+        md5(concat_ws('|', layanan, metrik, nomor)) as kunci,
         layanan,
         metrik,
         kode_opd,

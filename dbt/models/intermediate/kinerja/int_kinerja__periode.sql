@@ -2,8 +2,16 @@
 -- harian the last 35 days, mingguan the last 14 weeks, bulanan the last 13 months, triwulan the last 5
 -- quarters (each including the running one). `tanggal_dinilai` is the day the backlog is read at: the
 -- period's last day, or the as-of day for the running period.
+-- The periods are the days of the working-day calendar (int_kalender_kerja, the project's one date spine)
+-- that start one: the score covers the calendar's years, as deadlines and backlogs do.
 
 with
+
+kalender as (
+
+    select * from {{ ref('int_kalender_kerja') }}
+
+),
 
 jendela as (
 
@@ -29,22 +37,24 @@ periode as (
     select
         jendela.jendela,
         jendela.satuan,
-        cast(periode.mulai as date) as periode_mulai,
-        cast(periode.mulai + jendela.langkah as date) as periode_selesai,
+        kalender.tanggal as periode_mulai,
+        cast(kalender.tanggal + jendela.langkah as date) as periode_selesai,
         hari_ini.tanggal as hari_ini
     from jendela
     cross join hari_ini
-    cross join lateral generate_series(
-        date_trunc(jendela.satuan, hari_ini.tanggal) - jendela.langkah * (jendela.jumlah_periode - 1),
-        date_trunc(jendela.satuan, hari_ini.tanggal),
-        jendela.langkah
-    ) as periode (mulai)
+    inner join kalender
+        on
+            kalender.tanggal
+            between date_trunc(jendela.satuan, hari_ini.tanggal) - jendela.langkah * (jendela.jumlah_periode - 1)
+            and hari_ini.tanggal
+            and kalender.tanggal = date_trunc(jendela.satuan, kalender.tanggal)
 
 ),
 
 final as (
 
     select
+        md5(concat_ws('|', jendela, periode_mulai)) as kunci_periode,
         jendela,
         satuan,
         periode_mulai,

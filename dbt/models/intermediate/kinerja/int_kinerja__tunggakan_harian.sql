@@ -8,13 +8,13 @@ with
 
 aduan as (
 
-    select * from {{ ref('fct_aduan') }}
+    select * from {{ ref('int_aduan__sla') }}
 
 ),
 
 izin as (
 
-    select * from {{ ref('fct_izin') }}
+    select * from {{ ref('int_izin__sla') }}
 
 ),
 

@@ -44,15 +44,17 @@ sasaran as (
 
 ),
 
+data_sampai_layanan as (
+
+    select * from {{ ref('int_kinerja__data_sampai') }}
+
+),
+
 data_sampai as (
 
-    -- the newest load behind the measurements (through the facts' _loaded_at indexes, not a scan)
-    select
-        greatest(
-            (select max(_loaded_at) from {{ ref('int_aduan__sla') }}),
-            (select max(_loaded_at) from {{ ref('fct_izin') }}),
-            (select max(_loaded_at) from {{ ref('fct_darurat') }})
-        ) as waktu
+    -- the newest load behind the measurements, whichever service it was
+    select max(data_sampai) as waktu
+    from data_sampai_layanan
 
 ),
 
