@@ -8,6 +8,11 @@ The contract marks each personal column (``customProperties.pii``) with how it i
 - ``mask``: everything but the last four characters replaced by ``*`` (phone numbers: ``********7890``),
   enough for an officer to recognise a number they already have.
 
+Personal data also hides where no contract column expects it: a NIK, a phone number or an e-mail address typed
+into free text (``deskripsi``, ``alamat``). :func:`mask_free_text` replaces those by a marker in every text value
+that is not itself a protected personal column, and values of columns the contract does not know are not kept
+at all (the pipeline keeps their names only).
+
 Protection is applied before anything is written: to raw rows, to quarantined rows' original values, and to
 what reports show.
 """
@@ -30,6 +35,46 @@ from muara.contract.model import Column, Contract
 KEY_ENV = "MUARA_PII_KEY"
 _SPACES = re.compile(r"\s+")
 _NON_DIGITS = re.compile(r"\D+")
+
+
+#: personal data typed into free text, and the marker each is replaced by (e-mail first: it may hold digits)
+FREE_TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[surel disamarkan]"),
+    # a NIK: 16 digits, written together or in groups (5371 0412 3456 7890, 5371.04.123456.7890)
+    (re.compile(r"(?<![\d])(?:\d[ .-]?){15}\d(?![\d])"), "[NIK disamarkan]"),
+    # an Indonesian mobile number: 08.., 628.., +62 8.., with spaces, dots or dashes between groups
+    (re.compile(r"(?<![\d+])(?:\+62|62|0)[ .-]?8(?:[ .-]?\d){7,11}(?![\d])"), "[nomor HP disamarkan]"),
+)
+_MAYBE_PERSONAL = re.compile(r"@|\d{4}")  # a cheap test first: most text holds neither
+
+
+def mask_free_text(text: str) -> str:
+    """``text`` with every NIK, mobile number and e-mail address replaced by a marker."""
+    if not _MAYBE_PERSONAL.search(text):
+        return text
+    for pattern, marker in FREE_TEXT_PATTERNS:
+        text = pattern.sub(marker, text)
+    return text
+
+
+def is_free_text(column: Column) -> bool:
+    """A text column whose values follow no pattern, list or code list: where personal data can hide."""
+    return (
+        column.pii is None
+        and column.logical_type == "string"
+        and column.pattern is None
+        and column.valid_values is None
+        and column.code_list is None
+    )
+
+
+def mask_free_text_values(values: pd.Series) -> pd.Series:
+    present = values.dropna()
+    if present.empty:
+        return values
+    out = values.astype(object).copy()
+    out.loc[present.index] = [mask_free_text(v) if isinstance(v, str) else v for v in present.tolist()]
+    return out
 
 
 class MissingKeyError(RuntimeError):
@@ -101,18 +146,25 @@ def protect_column(values: pd.Series, column: Column, secret: bytes | None = Non
 
 
 def protect(frame: pd.DataFrame, contract: Contract, secret: bytes | None = None) -> pd.DataFrame:
-    """A copy of ``frame`` with every personal column of the contract protected."""
+    """A copy of ``frame`` with every personal column of the contract protected and personal data in its free
+    text masked."""
     out = frame.copy()
     for column in contract.pii_columns:
         if column.name in out.columns:
             out[column.name] = protect_column(out[column.name], column, secret)
+    for column in contract.columns:
+        if column.name in out.columns and is_free_text(column):
+            out[column.name] = mask_free_text_values(out[column.name])
     return out
 
 
 def protect_text(value: object, column: Column) -> object:
-    """One value, for messages, reports and quarantine (a rejected NIK must not be printed either)."""
-    if column.pii is None or value is None or (isinstance(value, float) and pd.isna(value)):
+    """One value, for messages, reports and quarantine (a rejected NIK must not be printed either; nor a phone
+    number typed into any other text column)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
         return value
+    if column.pii is None:
+        return mask_free_text(value) if isinstance(value, str) else value
     text = str(value)
     if column.pii.protection == "hash":
         h = _base_hmac().copy()

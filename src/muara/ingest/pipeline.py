@@ -112,19 +112,20 @@ def _cell_errors(cell_errors: list[Any], contract: Contract) -> list[RowError]:
 
 
 def _original_rows(chunk: Any, positions: list[int], contract: Contract) -> list[dict[str, Any]]:
-    """The rows at ``positions`` as read (personal data protected), column by column for speed."""
+    """The rows at ``positions`` as read, column by column for speed: personal columns protected, personal data
+    typed into any other text masked, and columns the contract does not know reduced to their names."""
     if not positions:
         return []
     columns: dict[str, list[Any]] = {}
     for name in chunk.frame.columns:
         values = chunk.frame[name].iloc[positions].to_numpy(dtype=object).tolist()
-        if name in contract.column_names and contract.column(name).pii is not None:
+        if name in contract.column_names:
             column = contract.column(name)
             values = [pii.protect_text(v, column) for v in values]
         columns[name] = values
-    if chunk.extra is not None:
+    if chunk.extra is not None:  # columns the contract does not know: their names only, never their values
         for name in chunk.extra.columns:
-            columns[name] = chunk.extra[name].iloc[positions].to_numpy(dtype=object).tolist()
+            columns[name] = [None] * len(positions)
     return [{name: _plain(values[i]) for name, values in columns.items()} for i in range(len(positions))]
 
 

@@ -117,8 +117,7 @@ def _counts(outcome: Outcome) -> list[str]:
     ]
     if outcome.unknown_columns:
         lines += [
-            f"Kolom tidak dikenal (diabaikan, disimpan di karantina bila barisnya ditolak): "
-            f"{', '.join(outcome.unknown_columns)}",
+            f"Kolom tidak dikenal (diabaikan; isinya tidak disimpan): {', '.join(outcome.unknown_columns)}",
             "",
         ]
     if outcome.reason_counts:
