@@ -214,6 +214,11 @@ def _dataset_or_fail(dataset: str) -> None:
         raise _fail(f"Dataset {dataset!r} tidak dikenal. Pilih salah satu: {', '.join(sorted(known))}.")
 
 
+def _not_a_link_or_fail(path: Path) -> None:
+    if path.is_symlink():
+        raise _fail(f"Berkas '{path}' adalah tautan (symlink), bukan berkas: kirim berkas aslinya.")
+
+
 def _sender_or_fail(sender: str) -> None:
     """A sender is a code from the registry before any path, report or ledger row is made with it."""
     from muara.contract import reference
@@ -246,6 +251,7 @@ def check(
 
     _dataset_or_fail(dataset)
     _sender_or_fail(sender)
+    _not_a_link_or_fail(file)
     outcome = check_file(file, dataset, sender)
     typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False) if as_json else report.render_text(outcome))
     raise typer.Exit(outcome.exit_code)
@@ -266,6 +272,8 @@ def ingest(
 
     _dataset_or_fail(dataset)
     _sender_or_fail(sender)
+    for file in files:
+        _not_a_link_or_fail(file)
     worst = 0
     for file in files:
         outcome = ingest_file(file, dataset, sender)

@@ -400,3 +400,11 @@ def test_personal_data_in_odd_places_reaches_no_table_and_no_report(
     quarantined = [t for where, t in texts if where == "quarantine.aduan"]
     assert len(quarantined) == 2 and all("NIK Suami" in t and "disamarkan]" in t for t in quarantined)
     assert any("[nomor HP disamarkan]" in t for where, t in texts if where == "raw.aduan")
+
+
+def test_the_cli_refuses_a_symlink(demo: dict, data_dir: dict[str, str], tmp_path: Path) -> None:
+    link = tmp_path / "tautan.csv"
+    link.symlink_to(demo[("aduan", "PUPR")].path)
+    for command in ("check", "ingest"):
+        res = muara(command, str(link), "--dataset", "aduan", "--sender", "PUPR", env=data_dir)
+        assert res.returncode == 2 and "symlink" in res.stderr, (command, res.stderr)

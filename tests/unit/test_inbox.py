@@ -19,3 +19,18 @@ def test_archived_originals_are_readable_by_the_service_only(tmp_path: Path) -> 
     assert target.read_text(encoding="utf-8") == "nomor_aduan\nA-1\n" and not sent.exists()
     for folder in (root, target.parent):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_the_inbox_scan_follows_no_symlink(tmp_path: Path) -> None:
+    root = tmp_path / "inbox"
+    real = root / "PUPR" / "aduan"
+    real.mkdir(parents=True)
+    (real / "aduan.csv").write_text("x\n", encoding="utf-8")
+    secret = tmp_path / "rahasia.csv"
+    secret.write_text("nik\n", encoding="utf-8")
+    (real / "tautan.csv").symlink_to(secret)  # a file link
+    (root / "DLHK").mkdir()
+    (root / "DLHK" / "aduan").symlink_to(tmp_path)  # a folder link
+    (root / "DISHUB").symlink_to(root / "PUPR")  # a sender link
+    found = [(p.sender, p.dataset, Path(p.path).name) for p in inbox.pending(["aduan"], root=root)]
+    assert found == [("PUPR", "aduan", "aduan.csv")]

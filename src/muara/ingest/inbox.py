@@ -45,10 +45,17 @@ def pending(datasets: tuple[str, ...] | list[str], root: Path | None = None) -> 
     found: list[tuple[float, Pending]] = []
     if not root.is_dir():
         return []
-    for sender_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for dataset_dir in sorted(p for p in sender_dir.iterdir() if p.is_dir() and p.name in datasets):
+
+    # a symlink is never followed: it could point the ingest at any file the service may read
+    def real_dirs(parent: Path) -> list[Path]:
+        return sorted(p for p in parent.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+
+    for sender_dir in real_dirs(root):
+        for dataset_dir in (p for p in real_dirs(sender_dir) if p.name in datasets):
             for f in sorted(dataset_dir.iterdir()):
-                if f.is_file() and not f.name.startswith(".") and not f.name.endswith(IGNORED_SUFFIXES):
+                if f.is_symlink() or not f.is_file():
+                    continue
+                if not f.name.startswith(".") and not f.name.endswith(IGNORED_SUFFIXES):
                     found.append((f.stat().st_mtime, Pending(str(f), sender_dir.name, dataset_dir.name)))
     return [p for _, p in sorted(found, key=lambda t: (t[0], t[1].path))]
 
