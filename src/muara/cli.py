@@ -103,6 +103,35 @@ def db_url(
         raise _fail(str(exc)) from exc
 
 
+@db_app.command("backup")
+def db_backup(
+    keep: Annotated[int, typer.Option(help="How many backups to keep (the oldest beyond are removed).")] = 7,
+) -> None:
+    """pg_dump the warehouse and Airflow's metadata into data/backups/<time>/ (0700), keeping the newest KEEP."""
+    from muara.stack import backup
+
+    try:
+        done = backup.backup(keep=keep)
+    except backup.BackupError as exc:
+        raise _fail(str(exc)) from exc
+    for name, path in done.dumps.items():
+        typer.echo(f"{name}: {path} ({path.stat().st_size:,} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    folder: Annotated[Path, typer.Argument(help="A backup folder, data/backups/<time>.", exists=True, file_okay=False)],
+) -> None:
+    """Restore a backup into this server (MUARA_DATABASE_URL or the embedded one), replacing what is there."""
+    from muara.stack import backup
+
+    try:
+        done = backup.restore(folder)
+    except backup.BackupError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"restored {', '.join(done)} from {folder}")
+
+
 @db_app.command("migrate")
 def db_migrate() -> None:
     """Create or extend raw.* and quarantine.* tables from the generated DDL in sql/raw/."""
