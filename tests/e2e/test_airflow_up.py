@@ -52,6 +52,9 @@ def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: P
         print(f"muara airflow up: {time.monotonic() - started:.1f} s")
         status = airflow_server.health()
         assert {status[c] for c in ("metadatabase", "scheduler", "triggerer", "dag_processor")} == {"healthy"}
+        # the admin's generated password, and the log that prints it, are readable by the service's user only
+        for secret in (airflow_server.password_file(), Path(home) / "standalone.log"):
+            assert secret.stat().st_mode & 0o077 == 0, f"{secret} is readable by others"
 
         api = airflow_server.Api()
         demo.switch_on_dags(api, ("ingest",), print)

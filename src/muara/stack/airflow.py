@@ -149,6 +149,8 @@ def up(say: Callable[[str], object] = print) -> str:
         )
     except service.ServiceError as exc:
         raise AirflowError(str(exc)) from exc
+    if password_file().exists():  # written by an earlier start, before the umask above applied
+        password_file().chmod(0o600)
     say(f"Airflow answers at {url()} ({time.monotonic() - started:.0f} s)")
     return url()
 

@@ -73,6 +73,9 @@ class Service:
         the log's end goes into the error."""
         self.pid_file.parent.mkdir(parents=True, exist_ok=True)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        # the log may print secrets (Airflow's standalone prints the admin's password): the service's user only
+        self.log_file.touch(mode=0o600, exist_ok=True)
+        self.log_file.chmod(0o600)
         with self.log_file.open("a", encoding="utf-8") as log:
             log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(args[:3])}\n")
             log.flush()
@@ -84,6 +87,7 @@ class Service:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # outlives the command that started it; stop signals the whole group
+                umask=0o077,  # what the server writes (generated passwords, logs, task logs) is its user's alone
             )
         self.pid_file.write_text(f"{proc.pid}\n")
         deadline = time.monotonic() + timeout
