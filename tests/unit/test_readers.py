@@ -552,3 +552,22 @@ def test_json_tens_of_thousands_of_levels_cost_no_memory(tmp_path: Path) -> None
     exit_code, peak_kb, said_too_deep = out.stdout.split()
     assert exit_code == "2" and said_too_deep == "True", out.stdout + out.stderr
     assert int(peak_kb) < 1024 * 1024, f"peak RSS {int(peak_kb) / 1024:.0f} MB"
+
+
+def test_two_headers_for_one_contract_column_are_refused_naming_both(tmp_path: Path) -> None:
+    """'Kelurahan' (names) beside 'Kode Kelurahan' (codes): which holds the codes cannot be guessed."""
+    header = [*HEADER, "Kode Kelurahan"]
+    lines = [";".join(header), ";".join([*row(1), "53.71.04.1001"])]
+    err = unusable(write_text(tmp_path / "aduan_ganda.csv", lines, "utf-8"))
+    assert err.reason == "duplicate_columns"
+    assert "'Kelurahan' (kolom ke-6) dan 'Kode Kelurahan' (kolom ke-9)" in err.message
+    assert "baris judul: baris 1" in err.message and "Hapus kolom yang berlebih" in err.fix
+
+    book = tmp_path / "aduan_ganda.xlsx"
+    with xlsxwriter.Workbook(book) as wb:
+        ws = wb.add_worksheet("aduan")
+        ws.write_row(0, 0, ["Rekap aduan November"])
+        ws.write_row(1, 0, header)
+        ws.write_row(2, 0, [*row(1), "53.71.04.1001"])
+    err = unusable(book)
+    assert err.reason == "duplicate_columns" and "baris judul: baris 2" in err.message

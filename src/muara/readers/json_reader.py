@@ -143,8 +143,8 @@ class _Records:
     def __init__(self, path: Path, prefix: str, multiple: bool) -> None:
         self.path = path
         self.f = _open(path)
-        events = _bounded(ijson.parse(self.f, multiple_values=multiple))
-        self.items = ijson.items(events, prefix, use_float=True)
+        events = _bounded(ijson.parse(self.f, multiple_values=multiple, use_float=True))
+        self.items = ijson.items(events, prefix)
         self.pos = 0
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -34,6 +34,9 @@ class HeaderMatch:
     texts: tuple[str, ...]  # header text per physical column ("" for an unnamed column)
     targets: tuple[str | None, ...]  # contract column per physical column, None when unknown/unnamed/duplicate
     matched: int
+    #: (contract column, first header, its position, second header, its position) for a contract column that
+    #: two header cells name: which one holds the data cannot be guessed
+    duplicates: tuple[tuple[str, str, int, str, int], ...] = ()
 
 
 def cell_text(value: Any) -> str:
@@ -62,7 +65,8 @@ def match_row(cells: Sequence[Any], above: Sequence[Any] | None, hmap: dict[str,
             group[j] = group[j - 1]
     texts: list[str] = []
     targets: list[str | None] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
+    duplicates: list[tuple[str, str, int, str, int]] = []
     matched = 0
     for j, text in enumerate(own):
         target: str | None = None
@@ -80,12 +84,16 @@ def match_row(cells: Sequence[Any], above: Sequence[Any] | None, hmap: dict[str,
             label = raw_above[j]
             target = hmap.get(normalise_header(label))
         if target is not None and target in seen:
-            target = None  # a second column for the same contract column is kept as unknown
+            first = seen[target]
+            duplicates.append((target, texts[first], first + 1, label, j + 1))
+            target = None
         if target is not None:
-            seen.add(target)
+            seen[target] = j
         texts.append(label)
         targets.append(target)
-    return HeaderMatch(index=-1, texts=tuple(texts), targets=tuple(targets), matched=matched)
+    return HeaderMatch(
+        index=-1, texts=tuple(texts), targets=tuple(targets), matched=matched, duplicates=tuple(duplicates)
+    )
 
 
 def find_header(rows: Sequence[Sequence[Any]], contract: Contract) -> HeaderMatch | None:
@@ -97,7 +105,7 @@ def find_header(rows: Sequence[Sequence[Any]], contract: Contract) -> HeaderMatc
         m = match_row(row, rows[i - 1] if i > 0 else None, hmap)
         total = sum(t is not None for t in m.targets)
         if m.matched and total >= need and (best is None or total > best.matched):
-            best = HeaderMatch(index=i, texts=m.texts, targets=m.targets, matched=total)
+            best = HeaderMatch(index=i, texts=m.texts, targets=m.targets, matched=total, duplicates=m.duplicates)
     return best
 
 
@@ -112,7 +120,21 @@ def layout_for(
     sheet: str | None = None,
     header_row: int | None = None,
 ) -> Layout:
-    """The :class:`Layout` of a matched header; raises ``missing_columns`` when a required column is absent."""
+    """The :class:`Layout` of a matched header; raises ``duplicate_columns`` when two header cells name one
+    contract column and ``missing_columns`` when a required column is absent."""
+    if match.duplicates:
+        where = f" (baris judul: baris {header_row})" if header_row else ""
+        listed = "; ".join(
+            f"'{contract.column(target).business_name}' disebut dua kali: '{a}' (kolom ke-{i}) dan '{b}' (kolom ke-{j})"
+            for target, a, i, b, j in match.duplicates
+        )
+        raise UnusableFile(
+            "duplicate_columns",
+            f"Judul kolom di berkas '{path.name}'{_sheet_part(sheet)}{where} bentrok: {listed}. Muara tidak bisa "
+            "menebak kolom mana yang berisi datanya.",
+            "Hapus kolom yang berlebih, atau ganti judulnya dengan judul lain yang tidak dikenal kontrak, lalu kirim "
+            "lagi.",
+        )
     columns: dict[str, str] = {}
     unknown: list[str] = []
     for text, target in zip(unique_labels(match.texts), match.targets, strict=True):
