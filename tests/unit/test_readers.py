@@ -571,3 +571,10 @@ def test_two_headers_for_one_contract_column_are_refused_naming_both(tmp_path: P
         ws.write_row(2, 0, [*row(1), "53.71.04.1001"])
     err = unusable(book)
     assert err.reason == "duplicate_columns" and "baris judul: baris 2" in err.message
+
+
+def test_a_stray_nul_byte_is_named_by_its_line(tmp_path: Path) -> None:
+    lines = [";".join(HEADER), ";".join(row(1)), ";".join(row(2, "Jalan\x00berlubang")), ";".join(row(3))]
+    err = unusable(write_text(tmp_path / "aduan_nul.csv", lines, "utf-8"))
+    assert err.reason == "not_a_table" and "byte nol (NUL" in err.message and "di baris 3" in err.message
+    assert "periksa baris 3" in err.fix

@@ -104,21 +104,34 @@ def _detect_encoding(path: Path, head: bytes) -> _Encoding:
         elif even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
             enc = _Encoding("utf-16-be", "utf-16-be", 0, ">u2")
         else:
-            raise not_a_table(path, "isinya data biner, bukan teks")
+            raise _nul_byte(path, head[: head.index(b"\x00")].count(b"\n") + 1)
     else:
         return _scan_8bit(path)
     _check_decodes(path, enc)
     return enc
 
 
+def _nul_byte(path: Path, line: int) -> UnusableFile:
+    """A NUL byte: binary data, or a stray one pasted into a text export; the officer is told where."""
+    return UnusableFile(
+        "not_a_table",
+        f"Berkas '{path.name}' berisi byte nol (NUL, karakter tak terlihat dari data biner) di baris {line}, "
+        "sehingga tidak terbaca sebagai teks CSV.",
+        f"Buka berkas dengan penyunting teks, periksa baris {line} dan hapus karakter aneh di sana, atau ekspor ulang "
+        "dari aplikasi sebagai CSV atau Excel (.xlsx), lalu kirim lagi.",
+    )
+
+
 def _scan_8bit(path: Path) -> _Encoding:
     """UTF-8 if the whole file decodes strictly, else Windows-1252 if it can, else Latin-1."""
     utf8 = codecs.getincrementaldecoder("utf-8")()
     utf8_ok, cp1252_ok = True, True
+    lines = 0
     with path.open("rb") as f:
         while block := f.read(SCAN_BLOCK):
             if b"\x00" in block:
-                raise not_a_table(path, "isinya data biner (ada byte nol), bukan teks")
+                raise _nul_byte(path, lines + block[: block.index(b"\x00")].count(b"\n") + 1)
+            lines += block.count(b"\n")
             if utf8_ok and not block.isascii():
                 try:
                     utf8.decode(block)
