@@ -30,7 +30,7 @@ def _parameters() -> dict[str, object]:
     for axis, value in settings.city("53.71").bounds().items():
         name, end = axis.rsplit("_", 1)
         params[layout.city_bound_parameter(name, end)] = value
-    for name in reference.CODE_LISTS:
+    for name in reference.code_lists():
         for column in reference.columns(name):
             params[layout.code_list_parameter(f"{name}.{column}")] = reference.values(f"{name}.{column}", "53.71")
     return params

@@ -115,8 +115,8 @@ def _nul_byte(path: Path, line: int) -> UnusableFile:
     """A NUL byte: binary data, or a stray one pasted into a text export; the officer is told where."""
     return UnusableFile(
         "not_a_table",
-        f"Berkas '{path.name}' berisi byte nol (NUL, karakter tak terlihat dari data biner) di baris {line}, "
-        "sehingga tidak terbaca sebagai teks CSV.",
+        f"Berkas '{path.name}' berisi byte nol (NUL, karakter tak terlihat) di baris {line}: itu data biner, "
+        "bukan teks CSV.",
         f"Buka berkas dengan penyunting teks, periksa baris {line} dan hapus karakter aneh di sana, atau ekspor ulang "
         "dari aplikasi sebagai CSV atau Excel (.xlsx), lalu kirim lagi.",
     )
