@@ -128,7 +128,8 @@ test: contracts dbt-manifest superset-install ## Run the whole test suite (real 
 
 .PHONY: test-unit
 test-unit: install ## Run the unit tests only (no server, no dbt run, no browser; under a minute)
-	$(BIN)/pytest -m unit -q
+	# one worker per core; a test file stays on one worker, so its module fixtures (the demo run) are built once
+	$(BIN)/pytest -m unit -q -n $$(nproc) --dist loadfile
 
 .PHONY: lint
 lint: install ## ruff (lint + format check), mypy, and sqlfluff over dbt/
