@@ -195,6 +195,37 @@ class _FileRun:
     seen: _KeySeen | None = None
     clock: _Clock = field(default_factory=_Clock)
 
+    @classmethod
+    def start(
+        cls, contract: Contract, out: Outcome, validator: Validator, tz: Any, clock: _Clock, conn: Any
+    ) -> _FileRun:
+        """Check mode (no ``conn``) finds repeated keys in memory; ingest mode writes through a BatchWriter."""
+        run = cls(contract, out, validator, tz, clock=clock)
+        if conn is None:
+            run.seen = _KeySeen(contract.primary_key)
+            return run
+        from muara.ingest.load import BatchWriter
+
+        out.batch_id = uuid.uuid4()
+        run.writer = BatchWriter(conn, contract, out.batch_id, out.sender or "", out.path.name)
+        return run
+
+    def conclude(self) -> Outcome:
+        """The file's status once every chunk went through; a file without one data row is unusable."""
+        out = self.out
+        if out.rows_read == 0:
+            return _unusable(
+                out,
+                "no_rows",
+                f"Berkas {out.path.name} tidak berisi satu baris data pun.",
+                "Isi data di bawah baris judul kolom, lalu kirim ulang.",
+            )
+        out.gx_docs = self.validator.docs
+        out.status = "loaded" if out.rows_rejected == 0 else ("partial" if out.rows_loaded else "rejected")
+        out.rejected.sort(key=lambda r: r.row_number)
+        out.timings = self.clock.timings()
+        return out
+
     def coerce(self, chunk: Any) -> tuple[pd.DataFrame, list[RowError]]:
         from muara.ingest.coerce import coerce
 
@@ -356,15 +387,8 @@ def process_file(
     out.file_format, out.sheet, out.header_row = layout.format, layout.sheet, layout.header_row
     out.columns, out.unknown_columns = dict(layout.columns), tuple(layout.unknown_columns)
 
-    file_run = _FileRun(contract, out, Validator(contract, city_code=city.code, now=now, sender=sender), city.tz)
-    file_run.clock = clock
-    if conn is None:
-        file_run.seen = _KeySeen(contract.primary_key)
-    else:
-        from muara.ingest.load import BatchWriter
-
-        out.batch_id = uuid.uuid4()
-        file_run.writer = BatchWriter(conn, contract, out.batch_id, sender or "", path.name)
+    validator = Validator(contract, city_code=city.code, now=now, sender=sender)
+    file_run = _FileRun.start(contract, out, validator, city.tz, clock, conn)
     clock.lap("read")  # opening the file (format, encoding, header) counts as reading it
     try:
         file_run.run(iter(chunks))
@@ -376,18 +400,7 @@ def process_file(
         return _failed(out, exc)
     if file_run.writer is not None:
         file_run.finish_load()
-    if out.rows_read == 0:
-        return _unusable(
-            out,
-            "no_rows",
-            f"Berkas {path.name} tidak berisi satu baris data pun.",
-            "Isi data di bawah baris judul kolom, lalu kirim ulang.",
-        )
-    out.gx_docs = file_run.validator.docs
-    out.status = "loaded" if out.rows_rejected == 0 else ("partial" if out.rows_loaded else "rejected")
-    out.rejected.sort(key=lambda r: r.row_number)
-    out.timings = clock.timings()
-    return out
+    return file_run.conclude()
 
 
 def check_file(path: Path, dataset: str, sender: str | None = None, **kwargs: Any) -> Outcome:
