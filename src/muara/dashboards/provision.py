@@ -14,23 +14,32 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from muara import settings
+from muara.dashboards import bundle
+from muara.dashboards.bundle import READER_ROLE
 from muara.stack import postgres as db
 from muara.stack import superset as server
 
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
+
 # --------------------------------------------------------------------------------------------- provision
 # `muara superset provision`: a read-only login role for Superset on Muara's warehouse, and the dashboards
-# bundle (superset/dashboards/, written by superset/build_bundle.py) imported through Superset's REST API.
-READER_ROLE = "muara_superset"
-READER_SCHEMA = "marts"  # the only schema Superset may read: no raw, staging, quarantine or muara
-DATABASE_FILE = "databases/muara_gudang.yaml"
+# bundle (superset/dashboards/, written by `muara superset bundle`) imported through Superset's REST API.
+# The only schema Superset may read: dbt's reporting models, one contracted table per dataset. Not marts (what
+# the role read before reporting existed: FORMER_SCHEMAS are revoked), raw, staging, quarantine or muara.
+READER_SCHEMA = "reporting"
+FORMER_SCHEMAS = ("marts",)
+DATABASE_FILE = f"databases/{bundle.DATABASE_FILE}.yaml"
 BUNDLE_ROOT = "muara_dashboards"  # the folder inside the zip Superset expects; it strips it from the paths
 PASSWORD_MASK = "XXXXXXXXXX"  # Superset's mask for a password kept out of a bundle
 
 
 def bundle_dir() -> Path:
-    return server.project_dir() / "dashboards"
+    return bundle.bundle_dir()
 
 
 def dashboard_slugs() -> list[str]:
@@ -54,9 +63,9 @@ def reader_password() -> str:
 
 def ensure_reader_role() -> str:
     """Create (or re-align) ``muara_superset``: it logs in with the password in ``secrets/superset-db.password``
-    and may only read ``marts``, including the tables dbt creates later (default privileges for the role dbt
-    runs as, the connecting superuser). Safe to repeat: the password and the grants are set every time.
-    Returns the password."""
+    and may only read ``reporting``, including the tables dbt creates later (default privileges for the role dbt
+    runs as, the connecting superuser). Safe to repeat: the password and the grants are set every time, and what
+    an earlier Muara granted on ``marts`` is taken back. Returns the password."""
     import psycopg
     from psycopg import sql
 
@@ -85,11 +94,29 @@ def ensure_reader_role() -> str:
                     owner, schema, role
                 )
             )
+            _revoke_former_schemas(conn, role, owner)
             # belt and braces: even a grant given by mistake later cannot let Superset write
             conn.execute(sql.SQL("alter role {} set default_transaction_read_only = on").format(role))
     except psycopg.Error as exc:
         raise server.SupersetError(f"cannot prepare role {READER_ROLE} on {db.redact(db.url())}: {exc}") from exc
     return password
+
+
+def _revoke_former_schemas(conn: psycopg.Connection[Any], role: sql.Identifier, owner: sql.Identifier) -> None:
+    """Take back the grants on the schemas the role read before (their tables, default privileges, usage)."""
+    from psycopg import sql
+
+    for name in FORMER_SCHEMAS:
+        if conn.execute("select 1 from pg_namespace where nspname = %s", (name,)).fetchone() is None:
+            continue
+        schema = sql.Identifier(name)
+        conn.execute(sql.SQL("revoke all on all tables in schema {} from {}").format(schema, role))
+        conn.execute(
+            sql.SQL("alter default privileges for role {} in schema {} revoke select on tables from {}").format(
+                owner, schema, role
+            )
+        )
+        conn.execute(sql.SQL("revoke usage on schema {} from {}").format(schema, role))
 
 
 def reader_uri(password: str | None = None) -> str:
@@ -112,7 +139,7 @@ def bundle_files(kinds: tuple[str, ...] = ("databases", "datasets", "charts", "d
 
     root = bundle_dir()
     if not (root / "metadata.yaml").exists():
-        raise server.SupersetError(f"{root} has no bundle: run `python superset/build_bundle.py`")
+        raise server.SupersetError(f"{root} has no bundle: run `muara superset bundle`")
     from urllib.parse import urlsplit
 
     target = urlsplit(reader_uri())
@@ -506,7 +533,8 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
         if not rows:
             raise server.SupersetError(f"the import left no dataset {spec['table_name']!r} in Superset")
         dataset_id = int(str(rows[0]["id"]))
-        # columns as the warehouse has them now (the bundle lists those the charts use)
+        # columns as the warehouse has them now (the bundle lists what dbt declares; a warehouse built from
+        # another revision of dbt/ may differ, and Superset should show what is there)
         try:
             api.call("PUT", f"/api/v1/dataset/{dataset_id}/refresh")
         except server.SupersetError as exc:
