@@ -83,7 +83,7 @@ def ensure_reader_role() -> str:
                     "{} role {} with login nosuperuser nocreatedb nocreaterole noinherit noreplication password {}"
                 ).format(sql.SQL(verb), role, sql.Literal(password))
             )
-            # the warehouse DAG creates marts on its first run; creating it first lets the default privileges
+            # the warehouse DAG creates reporting on its first run; creating it first lets the default privileges
             # below cover the tables dbt writes into it (dbt's `create schema if not exists` then does nothing)
             conn.execute(sql.SQL("create schema if not exists {}").format(schema))
             conn.execute(sql.SQL("revoke create on schema public from {}").format(role))
