@@ -264,7 +264,7 @@ METRIC_SQL: dict[str, Callable[[Any], str]] = {
     "max": lambda col: f"MAX({col})",
     "median": lambda col: f"PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY {col})",
     "count_if": lambda cond: f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)",
-    # a share, empty (not an error) when the denominator is 0
+    # a share of two sums (of columns or expressions), empty (not an error) when the denominator is 0
     "ratio": lambda pair: f"CAST(SUM({pair[0]}) AS DOUBLE PRECISION) / NULLIF(SUM({pair[1]}), 0)",
     "sql": lambda expression: " ".join(str(expression).split()),
 }
