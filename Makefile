@@ -76,6 +76,10 @@ $(SUPERSET_VENV)/.installed: superset/pyproject.toml superset/uv.lock | $(UV)
 .PHONY: superset-install
 superset-install: $(SUPERSET_VENV)/.installed ## Install Superset's own locked environment into superset/.venv
 
+.PHONY: superset-bundle
+superset-bundle: install ## Write the dashboards bundle (superset/dashboards/) and dbt's exposures from superset/specs/ and dbt
+	$(MUARA) superset bundle
+
 .PHONY: superset
 superset: install superset-install ## Start Superset (muara superset up) and import Muara's dashboards with its read-only role (muara superset provision)
 	$(MUARA) superset up

@@ -1,12 +1,19 @@
-"""Superset's configuration for Muara (read through ``SUPERSET_CONFIG_PATH``; ``muara superset up`` sets it).
+"""Superset's configuration for Muara, the one file for the local stack and production.
 
-Everything secret or machine-specific comes from the environment, so this file holds no password and no key:
+Locally ``muara superset up`` points ``SUPERSET_CONFIG_PATH`` at it; the production image
+(``docker/superset/Dockerfile``) copies it to ``/app/pythonpath/superset_config.py``. Everything secret or
+machine-specific comes from the environment, so this file holds no password and no key, and both get the same
+number formats, access control and CSRF settings:
 
 - ``SUPERSET_SECRET_KEY`` (required): signs sessions and encrypts the database passwords Superset stores.
-  ``muara superset up`` generates one into ``data/secrets/superset.key`` (0600) unless it is set.
+  ``muara superset up`` generates one into ``data/secrets/superset.key`` (0600) unless it is set;
+  docker-compose demands it from ``.env``.
 - ``SUPERSET_DATABASE_URI`` (required): Superset's metadata database, the ``superset`` database on Muara's
-  Postgres (``muara superset up`` passes it; never SQLite, which the default would silently create).
-- ``SUPERSET_HOME``: where Superset writes its own files (``data/superset``).
+  Postgres (``muara superset up`` and docker-compose pass it; never SQLite, which the default would silently
+  create).
+- ``SUPERSET_HOME``: where Superset writes its own files (``data/superset``; the image's ``/app/superset_home``).
+- ``SUPERSET_COOKIE_SECURE`` (``true`` behind HTTPS) and ``SUPERSET_PROXY_FIX`` (``true`` behind a reverse proxy
+  that sets ``X-Forwarded-*``): off by default, as the local stack serves plain HTTP on 127.0.0.1.
 
 Checked against apache-superset 6.1.0 (superset/config.py).
 """
@@ -21,8 +28,15 @@ from datetime import timedelta
 def _required(name: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:
-        raise RuntimeError(f"{name} is not set: start Superset with `muara superset up`, which sets it")
+        raise RuntimeError(
+            f"{name} is not set: start Superset with `muara superset up`, which sets it, or set it in .env for "
+            "docker-compose (see .env.example)"
+        )
     return value
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
 SECRET_KEY = _required("SUPERSET_SECRET_KEY")
@@ -93,10 +107,11 @@ WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = os.environ.get("SUPERSET_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+SESSION_COOKIE_SECURE = _flag("SUPERSET_COOKIE_SECURE")
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 # the Muara stack serves over plain HTTP on 127.0.0.1; a reverse proxy in production sets the headers
 TALISMAN_ENABLED = True
+ENABLE_PROXY_FIX = _flag("SUPERSET_PROXY_FIX")
 PREVENT_UNSAFE_DB_CONNECTIONS = True  # no sqlite:// or file paths as "databases"
 AUTH_RATE_LIMITED = True
 

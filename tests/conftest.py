@@ -108,7 +108,7 @@ def empty_warehouse() -> None:
             "where table_schema in ('raw', 'quarantine') and table_type = 'BASE TABLE'"
         ).fetchall()
         conn.execute(f"truncate {', '.join(t[0] for t in tables)}, muara.ingest_batch")
-        conn.execute("drop schema if exists snapshots, marts, intermediate, staging, referensi cascade")
+        conn.execute("drop schema if exists snapshots, reporting, marts, intermediate, staging, referensi cascade")
 
 
 @pytest.fixture

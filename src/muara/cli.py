@@ -513,6 +513,26 @@ def superset_provision() -> None:
     typer.echo(f"provisioned in {time.monotonic() - started:.1f} s")
 
 
+@superset_app.command("bundle")
+def superset_bundle(
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 naming the stale files.")] = False,
+    manifest: Annotated[
+        Path | None, typer.Option(help="dbt's manifest to read (default: `dbt parse` writes dbt/target/manifest.json).")
+    ] = None,
+) -> None:
+    """Write the dashboards bundle (superset/dashboards/) and dbt's exposures from superset/specs/ and dbt."""
+    from muara.dashboards import bundle
+
+    try:
+        done = bundle.generate(check=check, manifest=manifest)
+    except bundle.SpecError as exc:
+        raise _fail(str(exc)) from exc
+    if done.stale:
+        typer.echo(f"stale (run `muara superset bundle`): {', '.join(done.stale)}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{'checked' if check else 'wrote'} {done.files} files: superset/dashboards/ and dbt exposures")
+
+
 @superset_app.command("stop")
 def superset_stop() -> None:
     """Stop the Superset server started by `muara superset up`."""

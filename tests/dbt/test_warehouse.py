@@ -246,6 +246,18 @@ def test_every_dataset_has_a_mart_with_rows(warehouse: str) -> None:
     assert not empty
 
 
+def test_every_reporting_model_has_rows(warehouse: str, dbt_manifest: Path) -> None:
+    """What Superset reads: every model of dbt/models/reporting (taken from the manifest) is a table with rows."""
+    manifest = json.loads(dbt_manifest.read_text())
+    reporting = [
+        n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "reporting"
+    ]
+    assert reporting, "no reporting model in the manifest"
+    with psycopg.connect(warehouse) as conn:
+        empty = [m for m in reporting if conn.execute(f"select count(*) from reporting.{m}").fetchone()[0] == 0]
+    assert not empty
+
+
 def test_no_personal_data_reaches_staging_or_marts(warehouse: str) -> None:
     from muara.contract.model import load_all
 
@@ -253,7 +265,7 @@ def test_no_personal_data_reaches_staging_or_marts(warehouse: str) -> None:
     with psycopg.connect(warehouse) as conn:
         found = conn.execute(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema in ('staging', 'intermediate', 'marts') and column_name = any(%s)",
+            "where table_schema in ('staging', 'intermediate', 'marts', 'reporting') and column_name = any(%s)",
             (sorted(pii),),
         ).fetchall()
     assert not found
@@ -309,7 +321,7 @@ def test_docs_generate_and_source_freshness(warehouse: str) -> None:
             set(catalog["nodes"][k]["columns"]) - {c for c, d in v["columns"].items() if d["description"].strip()}
         )
         for k, v in models.items()
-        if v["config"]["schema"] in ("staging", "marts")
+        if v["config"]["schema"] in ("staging", "marts", "reporting")
     }
     assert not {k: cols for k, cols in missing.items() if cols}
     # every model has unique + not_null on a key column

@@ -19,10 +19,13 @@ import psycopg
 import pytest
 import yaml
 
+from muara.dashboards import bundle
 from tests.conftest import ROOT, empty_warehouse, muara
 
 SUPERSET_BIN = ROOT / "superset" / ".venv" / "bin" / "superset"
 BUNDLE = ROOT / "superset" / "dashboards"
+# the dashboards as their specs describe them (superset/specs/), Ruang Komando first
+SPECS = bundle.load_specs(ROOT / "superset" / "specs")
 # every dashboard of the bundle, by slug
 SLUGS = tuple(
     sorted(yaml.safe_load(p.read_text(encoding="utf-8"))["slug"] for p in (BUNDLE / "dashboards").glob("*.yaml"))

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Client
+from tests.e2e.conftest import SPECS, Client
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +74,7 @@ def test_an_opd_user_gets_only_its_own_rows(
 ) -> None:
     env, admin = provisioned
     datasets = _datasets(admin)
-    aduan = seen_by_admin["aduan_ruang_komando"]
+    aduan = seen_by_admin[SPECS[0].models[0]]  # Ruang Komando's complaints
     assert len(aduan) > 5, f"the demo should spread complaints over many OPDs: {aduan}"
     # the two OPDs with the most complaints, so both have rows in several datasets
     for kode in sorted(aduan, key=lambda k: -aduan[k])[:2]:

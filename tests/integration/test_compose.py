@@ -269,6 +269,25 @@ def test_muara_settings_are_in_env_example(services: dict[str, dict[str, Any]]) 
     assert not missing, f"docker-compose.yml sets {missing}, which .env.example does not list"
 
 
+def test_superset_runs_the_one_config_of_the_local_stack(resolved: dict[str, Any]) -> None:
+    """One superset_config.py for both stacks: the image copies superset/superset_config.py (the file `muara superset
+    up` points SUPERSET_CONFIG_PATH at) onto Superset's path, and the environment it demands is passed."""
+    dockerfile = ROOT / "docker" / "superset" / "Dockerfile"
+    assert not (ROOT / "docker" / "superset" / "superset_config.py").exists(), "a second Superset config"
+    lines = dockerfile.read_text(encoding="utf-8").splitlines()
+    copies = [line.split()[-2:] for line in lines if line.startswith("COPY")]
+    assert ["superset/superset_config.py", "/app/pythonpath/superset_config.py"] in copies, copies
+    config = (ROOT / "superset" / "superset_config.py").read_text(encoding="utf-8")
+    demanded = set(re.findall(r'_required\("([A-Z_]+)"\)', config))
+    assert demanded == {"SUPERSET_SECRET_KEY", "SUPERSET_DATABASE_URI"}
+    for name in ("superset", "superset-init"):
+        service = resolved["services"][name]
+        assert Path(service["build"]["context"]) == ROOT, f"{name}: build context must be the repository root"
+        assert service["build"]["dockerfile"] == "docker/superset/Dockerfile", name
+        assert demanded <= set(service["environment"]), f"{name} does not pass {demanded}"
+    assert "superset/.venv" in (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+
+
 def test_postgres_creates_the_three_databases(services: dict[str, dict[str, Any]]) -> None:
     assert "./docker/postgres:/docker-entrypoint-initdb.d:ro" in services["postgres"]["volumes"]
     script = INIT_SQL.read_text(encoding="utf-8").lower()

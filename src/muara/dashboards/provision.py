@@ -14,23 +14,32 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from muara import settings
+from muara.dashboards import bundle
+from muara.dashboards.bundle import READER_ROLE
 from muara.stack import postgres as db
 from muara.stack import superset as server
 
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
+
 # --------------------------------------------------------------------------------------------- provision
 # `muara superset provision`: a read-only login role for Superset on Muara's warehouse, and the dashboards
-# bundle (superset/dashboards/, written by superset/build_bundle.py) imported through Superset's REST API.
-READER_ROLE = "muara_superset"
-READER_SCHEMA = "marts"  # the only schema Superset may read: no raw, staging, quarantine or muara
-DATABASE_FILE = "databases/muara_gudang.yaml"
+# bundle (superset/dashboards/, written by `muara superset bundle`) imported through Superset's REST API.
+# The only schema Superset may read: dbt's reporting models, one contracted table per dataset. Not marts (what
+# the role read before reporting existed: FORMER_SCHEMAS are revoked), raw, staging, quarantine or muara.
+READER_SCHEMA = "reporting"
+FORMER_SCHEMAS = ("marts",)
+DATABASE_FILE = f"databases/{bundle.DATABASE_FILE}.yaml"
 BUNDLE_ROOT = "muara_dashboards"  # the folder inside the zip Superset expects; it strips it from the paths
 PASSWORD_MASK = "XXXXXXXXXX"  # Superset's mask for a password kept out of a bundle
 
 
 def bundle_dir() -> Path:
-    return server.project_dir() / "dashboards"
+    return bundle.bundle_dir()
 
 
 def dashboard_slugs() -> list[str]:
@@ -54,9 +63,9 @@ def reader_password() -> str:
 
 def ensure_reader_role() -> str:
     """Create (or re-align) ``muara_superset``: it logs in with the password in ``secrets/superset-db.password``
-    and may only read ``marts``, including the tables dbt creates later (default privileges for the role dbt
-    runs as, the connecting superuser). Safe to repeat: the password and the grants are set every time.
-    Returns the password."""
+    and may only read ``reporting``, including the tables dbt creates later (default privileges for the role dbt
+    runs as, the connecting superuser). Safe to repeat: the password and the grants are set every time, and what
+    an earlier Muara granted on ``marts`` is taken back. Returns the password."""
     import psycopg
     from psycopg import sql
 
@@ -74,7 +83,7 @@ def ensure_reader_role() -> str:
                     "{} role {} with login nosuperuser nocreatedb nocreaterole noinherit noreplication password {}"
                 ).format(sql.SQL(verb), role, sql.Literal(password))
             )
-            # the warehouse DAG creates marts on its first run; creating it first lets the default privileges
+            # the warehouse DAG creates reporting on its first run; creating it first lets the default privileges
             # below cover the tables dbt writes into it (dbt's `create schema if not exists` then does nothing)
             conn.execute(sql.SQL("create schema if not exists {}").format(schema))
             conn.execute(sql.SQL("revoke create on schema public from {}").format(role))
@@ -85,11 +94,29 @@ def ensure_reader_role() -> str:
                     owner, schema, role
                 )
             )
+            _revoke_former_schemas(conn, role, owner)
             # belt and braces: even a grant given by mistake later cannot let Superset write
             conn.execute(sql.SQL("alter role {} set default_transaction_read_only = on").format(role))
     except psycopg.Error as exc:
         raise server.SupersetError(f"cannot prepare role {READER_ROLE} on {db.redact(db.url())}: {exc}") from exc
     return password
+
+
+def _revoke_former_schemas(conn: psycopg.Connection[Any], role: sql.Identifier, owner: sql.Identifier) -> None:
+    """Take back the grants on the schemas the role read before (their tables, default privileges, usage)."""
+    from psycopg import sql
+
+    for name in FORMER_SCHEMAS:
+        if conn.execute("select 1 from pg_namespace where nspname = %s", (name,)).fetchone() is None:
+            continue
+        schema = sql.Identifier(name)
+        conn.execute(sql.SQL("revoke all on all tables in schema {} from {}").format(schema, role))
+        conn.execute(
+            sql.SQL("alter default privileges for role {} in schema {} revoke select on tables from {}").format(
+                owner, schema, role
+            )
+        )
+        conn.execute(sql.SQL("revoke usage on schema {} from {}").format(schema, role))
 
 
 def reader_uri(password: str | None = None) -> str:
@@ -112,7 +139,7 @@ def bundle_files(kinds: tuple[str, ...] = ("databases", "datasets", "charts", "d
 
     root = bundle_dir()
     if not (root / "metadata.yaml").exists():
-        raise server.SupersetError(f"{root} has no bundle: run `python superset/build_bundle.py`")
+        raise server.SupersetError(f"{root} has no bundle: run `muara superset bundle`")
     from urllib.parse import urlsplit
 
     target = urlsplit(reader_uri())
@@ -329,10 +356,8 @@ def _upsert(api: Api, kind: str, col: str, value: str, body: dict[str, object]) 
     return int(str(api.call("POST", f"/api/v1/{kind}/", body)["id"]))
 
 
-def provision_access(api: Api, dataset_ids: list[int], say: Callable[[str], object] = print) -> Access:
-    """Roles, users and row-level security for the imported datasets; safe to repeat (everything is set again)."""
-    from muara.contract import reference
-
+def datasets_by_id(api: Api, dataset_ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """Each imported dataset's table name, and whether it has the column row-level security filters on."""
     datasets: dict[int, tuple[str, bool]] = {}
     for dataset_id in dataset_ids:
         detail = api.call("GET", f"/api/v1/dataset/{dataset_id}").get("result")
@@ -340,86 +365,109 @@ def provision_access(api: Api, dataset_ids: list[int], say: Callable[[str], obje
             raise server.SupersetError(f"Superset does not show dataset {dataset_id}")
         columns = {str(c["column_name"]) for c in detail.get("columns", []) if isinstance(c, dict)}
         datasets[dataset_id] = (str(detail["table_name"]), OPD_COLUMN in columns)
-    with_opd = [i for i, (_, has) in datasets.items() if has]
+    return datasets
 
-    # datasource_access on each dataset: the permission Superset made when the dataset was imported
-    suffixes = {f"(id:{i})" for i in datasets}
-    access_ids: list[int] = []
+
+def datasource_access_ids(api: Api, dataset_ids: list[int]) -> list[int]:
+    """The ``datasource_access`` permission on each dataset, which Superset made when it was imported."""
+    suffixes = tuple(f"(id:{i})" for i in dataset_ids)
+    found: list[int] = []
     for pvm in _all(api, "/api/v1/security/permissions-resources/"):
         permission, view = pvm.get("permission"), pvm.get("view_menu")
         if not (isinstance(permission, dict) and isinstance(view, dict)):
             continue
-        if permission.get("name") == "datasource_access" and str(view.get("name", "")).endswith(tuple(suffixes)):
-            access_ids.append(int(str(pvm["id"])))
-    if len(access_ids) != len(datasets):
+        if permission.get("name") == "datasource_access" and str(view.get("name", "")).endswith(suffixes):
+            found.append(int(str(pvm["id"])))
+    if len(found) != len(dataset_ids):
         raise server.SupersetError(
-            f"Superset has datasource_access for {len(access_ids)} of the {len(datasets)} datasets: "
+            f"Superset has datasource_access for {len(found)} of the {len(dataset_ids)} datasets: "
             "run `muara superset up` again (superset init syncs permissions), then provision"
         )
+    return found
 
-    gamma = _role_id(api, "Gamma", create=False)
-    admin = _role_id(api, "Admin", create=False)
-    roles: dict[str, int] = {}
-    users: dict[str, str] = {}
 
-    def grant(role: str, username: str, first: str, last: str) -> None:
-        role_id = roles[role] = _role_id(api, role)
-        api.call("POST", f"/api/v1/security/roles/{role_id}/permissions", {"permission_view_menu_ids": access_ids})
-        _upsert(
-            api,
-            "security/users",
-            "username",
-            username,
-            {
-                "username": username,
-                "first_name": first[:64],
-                "last_name": last[:64],
-                "email": f"{username}@muara.invalid",
-                "active": True,
-                "password": user_password(username),
-                "roles": [gamma, role_id],
-            },
-        )
-        users[username] = role
+@dataclass(frozen=True)
+class Login:
+    role: str
+    username: str
+    first_name: str
+    last_name: str
 
-    grant(LEADERSHIP_ROLE, LEADERSHIP_USER, "Pimpinan", "Kepala Daerah")
-    rules = 0
-    for opd in reference.opd(settings.city_code()):
-        kode = opd["kode_opd"]
-        grant(opd_role(kode), opd_user(kode), opd["singkatan"], opd["nama_opd"])
-        _upsert(
-            api,
-            "rowlevelsecurity",
-            "name",
-            f"OPD {kode}: baris sendiri",
-            {
-                "name": f"OPD {kode}: baris sendiri",
-                "description": f"{opd['nama_opd']} melihat baris {OPD_COLUMN} = {kode} saja.",
-                "filter_type": "Regular",
-                "tables": with_opd,
-                "roles": [roles[opd_role(kode)]],
-                "group_key": RLS_GROUP,
-                "clause": opd_clause(kode),
-            },
-        )
-        rules += 1
+
+def grant_login(api: Api, login: Login, access_ids: list[int], gamma: int) -> int:
+    """The role (with read access to the datasets) and its user, Gamma plus the role; returns the role's id."""
+    role_id = _role_id(api, login.role)
+    api.call("POST", f"/api/v1/security/roles/{role_id}/permissions", {"permission_view_menu_ids": access_ids})
     _upsert(
         api,
-        "rowlevelsecurity",
-        "name",
-        DENY_RULE,
+        "security/users",
+        "username",
+        login.username,
         {
-            "name": DENY_RULE,
-            "description": "Tolak secara bawaan: peran selain Admin dan Pimpinan hanya melihat baris yang diizinkan "
-            "aturan OPD-nya (kelompok 'opd').",
-            "filter_type": "Base",
-            "tables": list(datasets),
-            "roles": [admin, roles[LEADERSHIP_ROLE]],
-            "group_key": RLS_GROUP,
-            "clause": "1 = 0",
+            "username": login.username,
+            "first_name": login.first_name[:64],
+            "last_name": login.last_name[:64],
+            "email": f"{login.username}@muara.invalid",
+            "active": True,
+            "password": user_password(login.username),
+            "roles": [gamma, role_id],
         },
     )
-    rules += 1
+    return role_id
+
+
+def opd_rule(api: Api, opd: dict[str, str], role_id: int, tables: list[int]) -> None:
+    """The OPD's role sees rows with its own ``kode_opd`` in the datasets that have one."""
+    kode = opd["kode_opd"]
+    name = f"OPD {kode}: baris sendiri"
+    body: dict[str, object] = {
+        "name": name,
+        "description": f"{opd['nama_opd']} melihat baris {OPD_COLUMN} = {kode} saja.",
+        "filter_type": "Regular",
+        "tables": tables,
+        "roles": [role_id],
+        "group_key": RLS_GROUP,
+        "clause": opd_clause(kode),
+    }
+    _upsert(api, "rowlevelsecurity", "name", name, body)
+
+
+def deny_rule(api: Api, tables: list[int], exempt_roles: list[int]) -> None:
+    """Deny by default: ``1 = 0`` on every dataset for every role but the exempt ones, in the OPD rules' group."""
+    body: dict[str, object] = {
+        "name": DENY_RULE,
+        "description": "Tolak secara bawaan: peran selain Admin dan Pimpinan hanya melihat baris yang diizinkan "
+        "aturan OPD-nya (kelompok 'opd').",
+        "filter_type": "Base",
+        "tables": tables,
+        "roles": exempt_roles,
+        "group_key": RLS_GROUP,
+        "clause": "1 = 0",
+    }
+    _upsert(api, "rowlevelsecurity", "name", DENY_RULE, body)
+
+
+def provision_access(api: Api, dataset_ids: list[int], say: Callable[[str], object] = print) -> Access:
+    """Roles, users and row-level security for the imported datasets; safe to repeat (everything is set again)."""
+    from muara.contract import reference
+
+    datasets = datasets_by_id(api, dataset_ids)
+    with_opd = [i for i, (_, has) in datasets.items() if has]
+    access_ids = datasource_access_ids(api, list(datasets))
+    gamma = _role_id(api, "Gamma", create=False)
+    admin = _role_id(api, "Admin", create=False)
+
+    leadership = Login(LEADERSHIP_ROLE, LEADERSHIP_USER, "Pimpinan", "Kepala Daerah")
+    roles = {LEADERSHIP_ROLE: grant_login(api, leadership, access_ids, gamma)}
+    users = {LEADERSHIP_USER: LEADERSHIP_ROLE}
+    opds = reference.opd(settings.city_code())
+    for opd in opds:
+        login = Login(opd_role(opd["kode_opd"]), opd_user(opd["kode_opd"]), opd["singkatan"], opd["nama_opd"])
+        roles[login.role] = grant_login(api, login, access_ids, gamma)
+        users[login.username] = login.role
+        opd_rule(api, opd, roles[login.role], with_opd)
+    deny_rule(api, list(datasets), [admin, roles[LEADERSHIP_ROLE]])
+    rules = len(opds) + 1  # one per OPD, and the deny rule
     say(
         f"access: role {LEADERSHIP_ROLE} sees every row; {len(roles) - 1} OPD roles see their own rows in "
         f"{len(with_opd)} of {len(datasets)} datasets (the rest: none); {rules} row-level security rules; "
@@ -485,7 +533,8 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
         if not rows:
             raise server.SupersetError(f"the import left no dataset {spec['table_name']!r} in Superset")
         dataset_id = int(str(rows[0]["id"]))
-        # columns as the warehouse has them now (the bundle lists those the charts use)
+        # columns as the warehouse has them now (the bundle lists what dbt declares; a warehouse built from
+        # another revision of dbt/ may differ, and Superset should show what is there)
         try:
             api.call("PUT", f"/api/v1/dataset/{dataset_id}/refresh")
         except server.SupersetError as exc:

@@ -6,7 +6,9 @@
 --   merah  = not yet handled (no first response, or still waiting / only verified: no disposition),
 --            or still open past its deadline
 --   kuning = in progress within its deadline
--- The heavy lifting (deadlines on working days, durations) is in the incremental int_aduan__sla.
+-- The heavy lifting (deadlines on working days, durations) is in the incremental int_aduan__sla. The OPD's and
+-- the kelurahan's names ride along, so what reads this model (the command room's reporting model) needs no
+-- join of its own.
 
 with
 
@@ -16,15 +18,33 @@ aduan as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
+kelurahan as (
+
+    select * from {{ ref('dim_kelurahan') }}
+
+),
+
 dinilai as (
 
     select
         aduan.*,
+        opd.singkatan as singkatan_opd,
+        opd.nama_opd,
+        kelurahan.nama_kelurahan,
+        kelurahan.nama_kecamatan,
         not aduan.sudah_selesai
         and (aduan.waktu_respons_pertama is null or aduan.status in ('menunggu', 'diverifikasi'))
             as belum_ditangani,
         {{ as_of() }} as dihitung_pada
     from aduan
+    left join opd on aduan.kode_opd = opd.kode_opd
+    left join kelurahan on aduan.kode_kelurahan = kelurahan.kode_kelurahan
 
 ),
 
@@ -33,7 +53,11 @@ final as (
     select
         nomor_aduan,
         kode_opd,
+        singkatan_opd,
+        nama_opd,
         kode_kelurahan,
+        nama_kelurahan,
+        nama_kecamatan,
         kode_kategori as kategori,
         nama_kategori,
         kanal,

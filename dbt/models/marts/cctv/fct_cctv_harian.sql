@@ -8,6 +8,32 @@ cctv as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
+kelurahan as (
+
+    select * from {{ ref('dim_kelurahan') }}
+
+),
+
+-- names for the reporting model that reads this one, so that it needs no join of its own
+bernama as (
+
+    select
+        cctv.*,
+        opd.singkatan as singkatan_opd,
+        kelurahan.nama_kelurahan,
+        kelurahan.nama_kecamatan
+    from cctv
+    left join opd on cctv.kode_opd = opd.kode_opd
+    left join kelurahan on cctv.kode_kelurahan = kelurahan.kode_kelurahan
+
+),
+
 final as (
 
     select
@@ -15,8 +41,11 @@ final as (
         kode_kamera,
         tanggal,
         kode_opd,
+        singkatan_opd,
         nama_lokasi,
         kode_kelurahan,
+        nama_kelurahan,
+        nama_kecamatan,
         latitude,
         longitude,
         status,
@@ -25,7 +54,7 @@ final as (
         status = 'online' as kamera_online,
         _batch_id,
         _loaded_at
-    from cctv
+    from bernama
 
 )
 

@@ -14,6 +14,7 @@ per_opd as (
     select
         tanggal,
         kode_opd,
+        max(singkatan_opd) as singkatan_opd,
         count(*) as jumlah_kamera,
         avg(uptime_persen) as rata_uptime_persen,
         count(*) filter (where status = 'online') as kamera_online,
@@ -31,6 +32,7 @@ final as (
         md5(concat_ws('|', cast(tanggal as text), kode_opd)) as kunci,
         tanggal,
         kode_opd,
+        singkatan_opd,
         jumlah_kamera,
         rata_uptime_persen,
         kamera_online,

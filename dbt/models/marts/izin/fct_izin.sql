@@ -7,6 +7,7 @@
 -- One row per permit application, judged at the as-of moment like complaints:
 --   hijau = finished (terbit / ditolak / dicabut), `terlambat` if after the service standard;
 --   merah = open past the standard; kuning = open within it.
+-- The OPD's short name and the kelurahan's names ride along for the Perizinan reporting model.
 
 with
 
@@ -16,12 +17,29 @@ izin as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
+kelurahan as (
+
+    select * from {{ ref('dim_kelurahan') }}
+
+),
+
 dinilai as (
 
     select
         izin.*,
+        opd.singkatan as singkatan_opd,
+        kelurahan.nama_kelurahan,
+        kelurahan.nama_kecamatan,
         {{ as_of() }} as dihitung_pada
     from izin
+    left join opd on izin.kode_opd = opd.kode_opd
+    left join kelurahan on izin.kode_kelurahan = kelurahan.kode_kelurahan
 
 ),
 
@@ -32,8 +50,11 @@ final as (
         kode_jenis_izin,
         nama_jenis_izin,
         kode_opd,
+        singkatan_opd,
         jalur,
         kode_kelurahan,
+        nama_kelurahan,
+        nama_kecamatan,
         tahap,
         waktu_pengajuan,
         waktu_verifikasi,

@@ -1,5 +1,6 @@
 -- One row per stage a permit application went through (from successive exports), with its length in
--- working days; the last stage of an open application runs until the as-of moment.
+-- working days; the last stage of an open application runs until the as-of moment. The permit type's name,
+-- the OPD's short name and when the application was filed (its latest version) ride along for reporting.
 
 with
 
@@ -15,6 +16,18 @@ kalender as (
 
 ),
 
+jenis_izin as (
+
+    select * from {{ ref('jenis_izin') }}
+
+),
+
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
 berurut as (
 
     select
@@ -24,6 +37,11 @@ berurut as (
         kode_opd,
         tahap,
         row_number() over (partition by nomor_permohonan order by dbt_valid_from, dbt_scd_id) as urutan,
+        last_value(waktu_pengajuan) over (
+            partition by nomor_permohonan
+            order by dbt_valid_from, dbt_scd_id
+            rows between unbounded preceding and unbounded following
+        ) as waktu_pengajuan,
         greatest(coalesce(waktu_tahap, dbt_valid_from), waktu_pengajuan) as mulai_dilaporkan
     from versi
 
@@ -61,7 +79,10 @@ final as (
         bertahap.nomor_permohonan,
         bertahap.urutan,
         bertahap.kode_jenis_izin,
+        jenis_izin.nama_jenis_izin,
         bertahap.kode_opd,
+        opd.singkatan as singkatan_opd,
+        bertahap.waktu_pengajuan,
         bertahap.tahap,
         bertahap.mulai,
         bertahap.selesai,
@@ -77,6 +98,8 @@ final as (
         on cast({{ waktu_lokal('bertahap.mulai') }} as date) = kal_mulai.tanggal
     left join kalender as kal_selesai
         on cast({{ waktu_lokal('bertahap.selesai') }} as date) = kal_selesai.tanggal
+    left join jenis_izin on bertahap.kode_jenis_izin = jenis_izin.kode_jenis_izin
+    left join opd on bertahap.kode_opd = opd.kode_opd
 
 )
 

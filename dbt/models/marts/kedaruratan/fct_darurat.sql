@@ -15,6 +15,18 @@ jenis_darurat as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
+kelurahan as (
+
+    select * from {{ ref('dim_kelurahan') }}
+
+),
+
 waktu as (
 
     select
@@ -28,6 +40,20 @@ waktu as (
 
 ),
 
+-- names for the reporting model that reads this one, so that it needs no join of its own
+bernama as (
+
+    select
+        waktu.*,
+        opd.singkatan as singkatan_opd,
+        kelurahan.nama_kelurahan,
+        kelurahan.nama_kecamatan
+    from waktu
+    left join opd on waktu.kode_opd = opd.kode_opd
+    left join kelurahan on waktu.kode_kelurahan = kelurahan.kode_kelurahan
+
+),
+
 final as (
 
     select
@@ -35,7 +61,10 @@ final as (
         kode_jenis_darurat,
         nama_jenis_darurat,
         kode_opd,
+        singkatan_opd,
         kode_kelurahan,
+        nama_kelurahan,
+        nama_kecamatan,
         kanal,
         status,
         waktu_lapor,
@@ -53,7 +82,7 @@ final as (
             else menit_respons <= target_respons_menit
         end as tepat_waktu,
         _loaded_at
-    from waktu
+    from bernama
 
 )
 

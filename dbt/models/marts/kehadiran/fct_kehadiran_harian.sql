@@ -16,12 +16,20 @@ tanggal as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
 final as (
 
     select
         absensi.kunci,
         absensi.tanggal,
         absensi.kode_opd,
+        opd.singkatan as singkatan_opd,
+        opd.nama_opd,
         tanggal.hari_kerja,
         absensi.jumlah_pegawai,
         absensi.hadir,
@@ -48,6 +56,7 @@ final as (
         absensi._loaded_at
     from absensi
     left join tanggal on absensi.tanggal = tanggal.tanggal
+    left join opd on absensi.kode_opd = opd.kode_opd
 
 )
 

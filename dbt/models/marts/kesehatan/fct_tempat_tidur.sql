@@ -8,6 +8,23 @@ tempat_tidur as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
+-- names for the reporting model that reads this one, so that it needs no join of its own
+bernama as (
+
+    select
+        tempat_tidur.*,
+        opd.singkatan as singkatan_opd
+    from tempat_tidur
+    left join opd on tempat_tidur.kode_opd = opd.kode_opd
+
+),
+
 final as (
 
     select
@@ -18,6 +35,7 @@ final as (
         nama_rs,
         kelas,
         kode_opd,
+        singkatan_opd,
         kapasitas,
         terisi,
         greatest(kapasitas - terisi, 0) as kosong,
@@ -26,7 +44,7 @@ final as (
         antrean,
         _batch_id,
         _loaded_at
-    from tempat_tidur
+    from bernama
 
 )
 

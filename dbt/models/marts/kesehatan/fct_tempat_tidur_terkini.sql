@@ -29,6 +29,7 @@ final as (
         nama_rs,
         kelas,
         kode_opd,
+        singkatan_opd,
         waktu_laporan,
         tanggal_laporan,
         cast({{ jam_antara('waktu_laporan', as_of()) }} as double precision) as jam_sejak_laporan,

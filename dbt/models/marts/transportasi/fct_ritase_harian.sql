@@ -9,6 +9,12 @@ ritase as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
 perjalanan as (
 
     select
@@ -45,12 +51,24 @@ per_hari as (
 
 ),
 
+-- names for the reporting model that reads this one, so that it needs no join of its own
+bernama as (
+
+    select
+        per_hari.*,
+        opd.singkatan as singkatan_opd
+    from per_hari
+    left join opd on per_hari.kode_opd = opd.kode_opd
+
+),
+
 final as (
 
     select
         md5(concat_ws('|', cast(tanggal as text), kode_opd, kode_rute)) as kunci,
         tanggal,
         kode_opd,
+        singkatan_opd,
         kode_rute,
         jumlah_perjalanan,
         perjalanan_selesai,
@@ -61,7 +79,7 @@ final as (
         jarak_km,
         berangkat_pertama,
         berangkat_terakhir
-    from per_hari
+    from bernama
 
 )
 

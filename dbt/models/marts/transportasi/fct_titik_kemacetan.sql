@@ -9,6 +9,18 @@ kemacetan as (
 
 ),
 
+opd as (
+
+    select * from {{ ref('dim_opd') }}
+
+),
+
+kelurahan as (
+
+    select * from {{ ref('dim_kelurahan') }}
+
+),
+
 jendela as (
 
     select
@@ -66,7 +78,10 @@ final as (
         porsi.id_titik,
         terbaru.nama_ruas,
         terbaru.kode_opd,
+        opd.singkatan as singkatan_opd,
         terbaru.kode_kelurahan,
+        kelurahan.nama_kelurahan,
+        kelurahan.nama_kecamatan,
         terbaru.latitude,
         terbaru.longitude,
         porsi.jumlah_pengamatan,
@@ -100,6 +115,8 @@ final as (
     inner join jendela as terbaru
         on porsi.id_titik = terbaru.id_titik
             and terbaru.urutan_terbaru = 1
+    left join opd on terbaru.kode_opd = opd.kode_opd
+    left join kelurahan on terbaru.kode_kelurahan = kelurahan.kode_kelurahan
 
 )
 
