@@ -148,3 +148,18 @@ def test_help_runs_without_heavy_imports() -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert res.stdout.split() == ["False", "False", "True"], res.stdout + res.stderr
+
+
+LONG = 60  # lines, def to last line
+
+
+def test_no_long_function_without_a_reason_at_its_top() -> None:
+    """A function longer than a screen does one job only if it says why it is long ("Long on purpose: ...")."""
+    long = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno:
+                size = node.end_lineno - node.lineno + 1
+                if size > LONG and "Long on purpose:" not in (ast.get_docstring(node) or ""):
+                    long.append(f"{name}.{node.name}: {size} lines")
+    assert not long, long

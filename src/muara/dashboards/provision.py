@@ -484,25 +484,9 @@ class Provisioned:
     access: Access
 
 
-def provision(say: Callable[[str], object] = print) -> Provisioned:
-    """Give Superset its read-only role and import Muara's dashboards; safe to repeat (stable UUIDs, overwrite).
-
-    The dashboard import never overwrites the database, datasets and charts it brings along, so the datasets and
-    charts are imported first on their own with ``overwrite=true`` (a changed bundle lands on a re-run), then the
-    dashboards. The database's URI in the bundle holds this server's host and port but a masked password (the
-    password travels in ``passwords``); an existing database connection keeps its old URI through an import, so
-    it is set again through ``PUT /api/v1/database/<id>`` every run: a moved port or a new password takes."""
-    import json
-
-    import yaml
-
-    if not os.environ.get("MUARA_SUPERSET_URL"):  # a Superset elsewhere needs no local environment
-        server.check_installed()
-    if not server.healthy():
-        raise server.SupersetError(f"Superset does not answer at {server.url()}: run `muara superset up` first")
-    password = ensure_reader_role()
-    say(f"role {READER_ROLE}: reads {READER_SCHEMA} only (password in {reader_password_file()})")
-    api = Api(server.url(), server.ADMIN_USER, server.admin_password())
+def _import_bundle(api: Api, password: str, say: Callable[[str], object]) -> None:
+    """Datasets and charts first on their own with ``overwrite=true`` (the dashboard import never overwrites what
+    it brings along, so a changed bundle would not land on a re-run), then the dashboards."""
     passwords = {DATABASE_FILE: password}
     for kind, kinds in (
         ("dataset", ("databases", "datasets")),
@@ -512,12 +496,19 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
         api.import_bundle(kind, bundle_zip(bundle_files(kinds)), passwords)
         say(f"imported the {kind}s of {bundle_dir()} (overwrite)")
 
+
+def _point_database(api: Api, password: str, say: Callable[[str], object]) -> int:
+    """Set the database's URI (host, port, password) and extra (the city's time zone) of this run, also on a
+    database that existed: an import keeps an existing connection's old URI. Returns its id."""
+    import json
+
+    import yaml
+
     database = yaml.safe_load((bundle_dir() / DATABASE_FILE).read_text(encoding="utf-8"))
     found = api.find("database", "uuid", str(database["uuid"]))
     if not found:
         raise server.SupersetError(f"the import left no database {database['database_name']!r} in Superset")
     database_id = int(str(found[0]["id"]))
-    # the URI (host, port, password) and extra (the city's time zone) of this run, also on a database that existed
     filled = yaml.safe_load(bundle_files(("databases",))[DATABASE_FILE])
     api.call(
         "PUT",
@@ -525,6 +516,13 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
         {"sqlalchemy_uri": reader_uri(password), "extra": json.dumps(filled["extra"])},
     )
     say(f"database {database['database_name']!r} (id {database_id}): {reader_uri()}")
+    return database_id
+
+
+def _refresh_datasets(api: Api, say: Callable[[str], object]) -> list[int]:
+    """Each dataset's columns as the warehouse has them now (the bundle lists what dbt declares; a warehouse built
+    from another revision of dbt/ may differ, and Superset should show what is there). Returns their ids."""
+    import yaml
 
     dataset_ids: list[int] = []
     for path in sorted((bundle_dir() / "datasets").rglob("*.yaml")):
@@ -533,8 +531,6 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
         if not rows:
             raise server.SupersetError(f"the import left no dataset {spec['table_name']!r} in Superset")
         dataset_id = int(str(rows[0]["id"]))
-        # columns as the warehouse has them now (the bundle lists what dbt declares; a warehouse built from
-        # another revision of dbt/ may differ, and Superset should show what is there)
         try:
             api.call("PUT", f"/api/v1/dataset/{dataset_id}/refresh")
         except server.SupersetError as exc:
@@ -545,12 +541,34 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
             ) from exc
         dataset_ids.append(dataset_id)
     say(f"datasets refreshed from the warehouse: {len(dataset_ids)}")
+    return dataset_ids
 
+
+def _dashboard_links(api: Api) -> dict[str, str]:
     dashboards: dict[str, str] = {}
     for slug in dashboard_slugs():
         result = api.call("GET", f"/api/v1/dashboard/{slug}").get("result")
         if not isinstance(result, dict):
             raise server.SupersetError(f"the import left no dashboard {slug!r} in Superset")
         dashboards[slug] = f"{server.url()}/superset/dashboard/{slug}/"
+    return dashboards
+
+
+def provision(say: Callable[[str], object] = print) -> Provisioned:
+    """Give Superset its read-only role and import Muara's dashboards; safe to repeat (stable UUIDs, overwrite).
+
+    The database's URI in the bundle holds this server's host and port but a masked password (the password
+    travels in ``passwords``) and is set again every run: a moved port or a new password takes."""
+    if not os.environ.get("MUARA_SUPERSET_URL"):  # a Superset elsewhere needs no local environment
+        server.check_installed()
+    if not server.healthy():
+        raise server.SupersetError(f"Superset does not answer at {server.url()}: run `muara superset up` first")
+    password = ensure_reader_role()
+    say(f"role {READER_ROLE}: reads {READER_SCHEMA} only (password in {reader_password_file()})")
+    api = Api(server.url(), server.ADMIN_USER, server.admin_password())
+    _import_bundle(api, password, say)
+    database_id = _point_database(api, password, say)
+    dataset_ids = _refresh_datasets(api, say)
+    dashboards = _dashboard_links(api)
     access = provision_access(api, dataset_ids, say)
     return Provisioned(database_id=database_id, dataset_ids=dataset_ids, dashboards=dashboards, access=access)
