@@ -3,9 +3,7 @@ entry; backups are private and the oldest beyond the count kept are removed; the
 
 from __future__ import annotations
 
-import shutil
 import stat
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,18 +26,8 @@ def _counts(url: str) -> dict[str, int]:
         return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
 
 
-@pytest.fixture
-def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A second embedded Postgres, empty: where a restore after losing the first one would go."""
-    base = ROOT / "data" / "tmp-tests" / tmp_path_factory.mktemp("restore").name
-    env = {"MUARA_PG_DIR": str(base)}
-    yield env
-    muara("db", "stop", env=env)
-    shutil.rmtree(base, ignore_errors=True)
-
-
 def test_a_backup_restored_into_a_fresh_server_holds_every_row_and_ledger_entry(
-    airflow_db: Path, tmp_path: Path, fresh_server: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    airflow_db: Path, tmp_path: Path, own_cluster: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from muara.devtools.demo_data import write_demo_data
     from muara.ingest.pipeline import ingest_file
@@ -57,10 +45,10 @@ def test_a_backup_restored_into_a_fresh_server_holds_every_row_and_ledger_entry(
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.glob("*.dump"))
 
-    muara("db", "start", env=fresh_server, check=True)
-    restored = muara("db", "restore", str(folder), env=fresh_server, check=True)
+    muara("db", "start", env=own_cluster, check=True)
+    restored = muara("db", "restore", str(folder), env=own_cluster, check=True)
     assert "restored warehouse, airflow" in restored.stdout
-    fresh_url = muara("db", "url", env=fresh_server, check=True).stdout.strip()
+    fresh_url = muara("db", "url", env=own_cluster, check=True).stdout.strip()
     assert fresh_url != db.url()
     assert _counts(fresh_url) == before
     ledger = "select batch_id, sha256, status, rows_read, rows_loaded from muara.ingest_batch order by 1"

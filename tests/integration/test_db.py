@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -96,17 +94,8 @@ def test_required_columns_are_not_null_in_raw(pg: object) -> None:
         )
 
 
-@pytest.fixture
-def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    base = ROOT / "data" / "tmp-tests" / tmp_path_factory.mktemp("pg").name
-    env = {"MUARA_PG_DIR": str(base)}
-    yield env
-    muara("db", "stop", env=env)
-    shutil.rmtree(base, ignore_errors=True)
-
-
 def test_lifecycle_keeps_port_and_data_across_restarts(own_cluster: dict[str, str]) -> None:
-    env = own_cluster
+    env = own_cluster  # an empty, unstarted cluster of its own (tests/integration/conftest.py)
     assert muara("db", "status", env=env).returncode == 1
     assert "running: yes" in muara("db", "start", env=env, check=True).stdout
     url = muara("db", "url", env=env, check=True).stdout.strip()
