@@ -408,3 +408,26 @@ def test_the_cli_refuses_a_symlink(demo: dict, data_dir: dict[str, str], tmp_pat
     for command in ("check", "ingest"):
         res = muara(command, str(link), "--dataset", "aduan", "--sender", "PUPR", env=data_dir)
         assert res.returncode == 2 and "symlink" in res.stderr, (command, res.stderr)
+
+
+def test_an_oddly_named_inbox_folder_still_gets_an_answer_once(
+    pg: object, demo: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DAG's task on a file under `inbox/Dinas PU/aduan/`: refused as an unknown sender, answered under
+    reports/_tidak_dikenal/, archived, one ledger row; the task does not fail (so it is not retried forever)."""
+    from muara.ingest import inbox
+    from muara.ingest.pipeline import ingest_pending
+
+    monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path / "data"))
+    folder = tmp_path / "data" / "inbox" / "Dinas PU" / "aduan"
+    folder.mkdir(parents=True)
+    sent = folder / "aduan.csv"
+    sent.write_bytes(demo[("aduan", "PUPR")].path.read_bytes())
+    (item,) = [p.as_dict() for p in inbox.pending(["aduan"])]
+    summary = ingest_pending(item)
+    assert (summary["status"], summary["reason"]) == ("rejected", "sender_not_allowed")
+    assert not sent.exists() and list((tmp_path / "data" / "reports" / "_tidak_dikenal").glob("*.html"))
+    with psycopg.connect(_url()) as conn:
+        query = "select sender, archive_path from muara.ingest_batch where batch_id = %s"
+        rows = conn.execute(query, (summary["batch_id"],)).fetchall()
+    assert len(rows) == 1 and rows[0][0] == "Dinas PU" and Path(rows[0][1]).exists()

@@ -40,8 +40,7 @@ def test_a_newline_in_the_file_name_cannot_forge_report_lines() -> None:
 
 @pytest.mark.parametrize("sender", ["../x", "/etc", "a/b", "..", "PUPR\n", ""])
 def test_a_sender_that_is_not_a_plain_code_never_becomes_a_folder(tmp_path: Path, sender: str) -> None:
-    with pytest.raises(ValueError):
-        report.sender_folder(sender, tmp_path)
+    assert report.sender_folder(sender, tmp_path) == tmp_path.resolve() / "_tidak_dikenal"
     assert report.sender_folder("53.71.04.1011", tmp_path) == tmp_path.resolve() / "53.71.04.1011"
     assert report.sender_folder(None, tmp_path) == tmp_path.resolve() / "_periksa"
 

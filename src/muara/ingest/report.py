@@ -58,13 +58,15 @@ SENDER_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def sender_folder(sender: str | None, root: Path | None = None) -> Path:
-    """``data/reports/<sender>/``; a sender that is not a plain code never becomes a path."""
+    """``data/reports/<sender>/``. A sender that is not a plain code never becomes a path: its reports go to
+    ``_tidak_dikenal/`` (the CLI refuses such a sender before this; an inbox folder named oddly still gets its
+    answer there, for the admin to pass on, instead of failing the task over and over)."""
     root = (root or settings.data_dir() / "reports").resolve()
     name = sender or "_periksa"
     if sender is not None and (not SENDER_FOLDER.fullmatch(sender) or ".." in sender):
-        raise ValueError(f"sender {printable(sender)!r} is not a registry code; no report folder is made for it")
+        name = "_tidak_dikenal"
     folder = (root / name).resolve()
-    if folder.parent != root:
+    if folder.parent != root:  # pragma: no cover - the name is a plain code or one of ours by now
         raise ValueError(f"report folder {folder} is outside {root}")
     return folder
 
