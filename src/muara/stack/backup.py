@@ -93,7 +93,7 @@ def backup(keep: int = DEFAULT_KEEP, root: Path | None = None, now: datetime | N
             continue
         target, env = _client(url)
         path = folder / f"{name}.dump"
-        args = [str(db._bin("pg_dump")), "--format=custom", "--no-owner", "--no-privileges", f"--file={path}"]
+        args = [str(db.server_program("pg_dump")), "--format=custom", "--no-owner", "--no-privileges", f"--file={path}"]
         _run([*args, f"--dbname={target}"], env, f"pg_dump of {db.redact(url)}")
         path.chmod(0o600)
         dumps[name] = path
@@ -127,7 +127,7 @@ def restore(folder: Path) -> list[str]:
             if not conn.execute("select 1 from pg_database where datname = %s", (database,)).fetchone():
                 conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
         target, env = _client(url)
-        args = [str(db._bin("pg_restore")), "--clean", "--if-exists", "--no-owner", "--no-privileges"]
+        args = [str(db.server_program("pg_restore")), "--clean", "--if-exists", "--no-owner", "--no-privileges"]
         _run([*args, "--exit-on-error", f"--dbname={target}", str(folder / file)], env, f"pg_restore of {file}")
         done.append(name)
     return done

@@ -56,7 +56,8 @@ def _bin_dir() -> Path:
     return Path(POSTGRES_BIN_PATH)
 
 
-def _bin(name: str) -> Path:
+def server_program(name: str) -> Path:
+    """A program of the embedded wheel (initdb, pg_ctl, pg_dump, pg_restore, ...): the server's own version."""
     return _bin_dir() / name
 
 
@@ -180,7 +181,7 @@ def _initdb(base: Path) -> None:
         os.chmod(pwfile, 0o600)
         res = _run_as_server_user(
             [
-                str(_bin("initdb")),
+                str(server_program("initdb")),
                 "-D",
                 str(data),
                 "-U",
@@ -233,7 +234,7 @@ def _start_embedded() -> None:
     log = data / "server.log"
     res = _run_as_server_user(
         [
-            str(_bin("pg_ctl")),
+            str(server_program("pg_ctl")),
             "-D",
             str(data),
             "-w",
@@ -255,7 +256,7 @@ def _stop_embedded() -> bool:
     data = pg_dir() / "pgdata"
     if _postmaster_pid(data) is None:
         return False
-    res = _run_as_server_user([str(_bin("pg_ctl")), "-D", str(data), "-w", "-t", "60", "-m", "fast", "stop"])
+    res = _run_as_server_user([str(server_program("pg_ctl")), "-D", str(data), "-w", "-t", "60", "-m", "fast", "stop"])
     if res.returncode != 0:
         raise DatabaseError(f"pg_ctl stop failed:\n{res.stdout}{res.stderr}")
     return True
