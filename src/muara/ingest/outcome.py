@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from muara.ingest.gx_docs import DocsCollector
 
 
+SHOWN_CHARS = 200  # longer values are cut in the officer's messages
+
+
 @dataclass(frozen=True)
 class RowError:
     position: int  # 0-based row position within the chunk
@@ -24,6 +27,13 @@ class RowError:
     reason: str
     rule: str  # Bahasa Indonesia: what must hold
     fix: str  # Bahasa Indonesia: what to do
+
+    def __post_init__(self) -> None:
+        # a quote to find the cell by, not the cell: a pasted photo would fill the report (the rejected-rows CSV
+        # keeps the whole value)
+        if self.value is not None and len(self.value) > SHOWN_CHARS:
+            shown = f"{self.value[: SHOWN_CHARS // 2]}… ({len(self.value):,} karakter)".replace(",", ".")
+            object.__setattr__(self, "value", shown)
 
     def as_json(self) -> dict[str, Any]:
         return {

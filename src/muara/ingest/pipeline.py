@@ -28,6 +28,7 @@ from muara.contract.model import Contract, get
 from muara.ingest import pii
 from muara.ingest.outcome import Outcome, RejectedRow, RowError
 from muara.ingest.validate import Validator
+from muara.readers.types import OversizedValue, format_mb
 
 #: rejected rows kept in memory for the officer's report (all of them go to quarantine)
 REPORT_DETAIL_ROWS = 500
@@ -109,6 +110,34 @@ def _cell_errors(cell_errors: list[Any], contract: Contract) -> list[RowError]:
             RowError(int(e.position), e.column, None if value is None else str(value), e.reason, e.message, e.fix)
         )
     return out
+
+
+def _oversized(chunk: Any) -> list[RowError]:
+    """Fields over the size limit (the reader kept only their size): each rejects its row, naming the column; the
+    cell becomes empty for typing, and in ``extra`` (columns the contract does not know) it is simply dropped."""
+    errors: list[RowError] = []
+    for frame, known in ((chunk.frame, True), (chunk.extra, False)):
+        if frame is None:
+            continue
+        for name in frame.columns:
+            values = frame[name].to_numpy(dtype=object)
+            hits = [i for i, v in enumerate(values) if isinstance(v, OversizedValue)]
+            for i in hits:
+                big = values[i]
+                frame.iat[i, frame.columns.get_loc(name)] = None
+                if known:
+                    errors.append(
+                        RowError(
+                            i,
+                            name,
+                            str(big),
+                            "too_long",
+                            f"Isi satu sel paling besar {format_mb(big.limit)}.",
+                            "Jangan tempel foto atau berkas ke dalam sel: simpan fotonya terpisah dan tulis "
+                            "tautannya (URL) di sel ini, lalu kirim lagi baris ini.",
+                        )
+                    )
+    return errors
 
 
 def _original_rows(chunk: Any, positions: list[int], contract: Contract) -> list[dict[str, Any]]:
@@ -229,8 +258,9 @@ class _FileRun:
     def coerce(self, chunk: Any) -> tuple[pd.DataFrame, list[RowError]]:
         from muara.ingest.coerce import coerce
 
+        oversized = _oversized(chunk) if chunk.oversized else []
         typed, cell_errors = coerce(chunk.frame, self.contract, self.tz)
-        return _complete(typed, self.contract), _cell_errors(cell_errors, self.contract)
+        return _complete(typed, self.contract), oversized + _cell_errors(cell_errors, self.contract)
 
     def validate(self, typed: pd.DataFrame, chunk: Any, cell: list[RowError]) -> list[RowError]:
         """Every reason of every bad row: unreadable cells, the GX suite, the sender, keys repeated in the file."""

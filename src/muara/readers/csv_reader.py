@@ -13,6 +13,12 @@ How a CSV is understood, in order:
    ``(kolom tanpa judul)``), so no record is lost.
 4. Row numbers. pyarrow does not report line numbers, so :mod:`muara.readers.csv_lines` walks the same bytes
    alongside it and gives each record the physical line it starts on, the way a text editor counts.
+5. Long fields (officers paste base64 photos into cells). The encoding pass also measures the longest record
+   (quote parity at each line end). pyarrow needs a block larger than any record, so the block grows to fit it,
+   up to four times the field limit (``MUARA_MAX_FIELD_MB``, 16); big batches are cut into slices of about 1 MiB
+   before they become Python objects, so memory stays bounded. A field over the limit becomes a
+   :class:`~muara.readers.types.OversizedValue` and only its row is rejected, naming the column. A single record
+   larger than the biggest block is refused with its line and the limit, before anything is parsed.
 """
 
 from __future__ import annotations
@@ -43,12 +49,21 @@ from muara.readers.layout import (
     peek_rows,
     rebatch,
 )
-from muara.readers.types import Chunk, Layout, UnusableFile, not_a_table
+from muara.readers.types import (
+    Chunk,
+    Layout,
+    OversizedValue,
+    UnusableFile,
+    field_limit,
+    format_mb,
+    not_a_table,
+)
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 1024 * 1024  # the header must be within the first MiB
 SCAN_BLOCK = 8 * 1024 * 1024
 ARROW_BLOCK = 1024 * 1024  # larger blocks make pyarrow read further ahead (more memory), not faster
+SLICE_BYTES = 1024 * 1024  # a batch from a big block becomes Python objects this much at a time
 OVERFLOW_COLUMN = "(kolom tanpa judul)"
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
@@ -60,7 +75,9 @@ _ENCODING_FIX = (
 
 
 def open_csv(path: Path, contract: Contract, head: bytes, *, chunk_rows: int) -> tuple[Layout, Iterator[Chunk]]:
-    enc = _detect_encoding(path, head)
+    enc, longest = _detect_encoding(path, head)
+    limit = field_limit()
+    block = _block_for(path, longest, limit)
     sample_text, whole = _sample(path, enc)
     if len(_CONTROL.findall(sample_text[:100_000])) > max(5, len(sample_text[:100_000]) // 100):
         raise not_a_table(path, "isinya berisi banyak karakter kendali, bukan teks")
@@ -72,9 +89,12 @@ def open_csv(path: Path, contract: Contract, head: bytes, *, chunk_rows: int) ->
     )
     if body_offset >= path.stat().st_size or (whole and not "".join(lines[header_end_line:]).strip()):
         raise no_rows(path)
-    reader = _BodyReader(path, enc, delimiter, body_offset, header_end_line + 1, len(match.texts))
+    reader = _BodyReader(path, enc, delimiter, body_offset, header_end_line + 1, len(match.texts), block, limit)
     builder = ChunkBuilder(contract, match)
-    built = (builder.build(cols, rows, overflow=(OVERFLOW_COLUMN, extra)) for cols, rows, extra in reader)
+    built = (
+        builder.build(cols, rows, overflow=(OVERFLOW_COLUMN, extra), oversized=big, nbytes=nbytes)
+        for cols, rows, extra, big, nbytes in reader
+    )
     chunks = (c for c in built if c is not None)
     return layout, peek_rows(rebatch(chunks, chunk_rows), path)
 
@@ -90,7 +110,8 @@ class _Encoding:
         self.unit = unit  # numpy dtype of one code unit: "u1", "<u2", ">u2"
 
 
-def _detect_encoding(path: Path, head: bytes) -> _Encoding:
+def _detect_encoding(path: Path, head: bytes) -> tuple[_Encoding, _Longest]:
+    """The encoding, and the longest record seen while checking it (one pass over the file)."""
     if head.startswith(codecs.BOM_UTF8):
         enc = _Encoding("utf-8-sig", "utf-8", 3, "u1")
     elif head.startswith(codecs.BOM_UTF16_LE):
@@ -107,8 +128,7 @@ def _detect_encoding(path: Path, head: bytes) -> _Encoding:
             raise _nul_byte(path, head[: head.index(b"\x00")].count(b"\n") + 1)
     else:
         return _scan_8bit(path)
-    _check_decodes(path, enc)
-    return enc
+    return enc, _check_decodes(path, enc)
 
 
 def _nul_byte(path: Path, line: int) -> UnusableFile:
@@ -122,16 +142,18 @@ def _nul_byte(path: Path, line: int) -> UnusableFile:
     )
 
 
-def _scan_8bit(path: Path) -> _Encoding:
+def _scan_8bit(path: Path) -> tuple[_Encoding, _Longest]:
     """UTF-8 if the whole file decodes strictly, else Windows-1252 if it can, else Latin-1."""
     utf8 = codecs.getincrementaldecoder("utf-8")()
     utf8_ok, cp1252_ok = True, True
     lines = 0
+    longest = _Longest("u1")
     with path.open("rb") as f:
         while block := f.read(SCAN_BLOCK):
             if b"\x00" in block:
                 raise _nul_byte(path, lines + block[: block.index(b"\x00")].count(b"\n") + 1)
             lines += block.count(b"\n")
+            longest.feed(block)
             if utf8_ok and not block.isascii():
                 try:
                     utf8.decode(block)
@@ -144,10 +166,11 @@ def _scan_8bit(path: Path) -> _Encoding:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8_ok = False
+    longest.close()
     if utf8_ok:
-        return _Encoding("utf-8", "utf-8", 0, "u1")
+        return _Encoding("utf-8", "utf-8", 0, "u1"), longest
     if cp1252_ok:
-        return _Encoding("cp1252", "cp1252", 0, "u1")
+        return _Encoding("cp1252", "cp1252", 0, "u1"), longest
     # Latin-1 would "decode" anything, but the bytes Windows-1252 leaves undefined are C1 control codes there,
     # never text: the file is in an encoding we cannot name (Shift-JIS, EBCDIC, ...), so say so.
     raise _unknown_8bit(path)
@@ -162,13 +185,15 @@ def _unknown_8bit(path: Path) -> UnusableFile:
     )
 
 
-def _check_decodes(path: Path, enc: _Encoding) -> None:
+def _check_decodes(path: Path, enc: _Encoding) -> _Longest:
     """A BOM promises an encoding; text that breaks the promise cannot be read reliably."""
     dec = codecs.getincrementaldecoder(enc.codec)()
     lines = 1
+    longest = _Longest(enc.unit)
     with path.open("rb") as f:
         f.seek(enc.bom)
         while block := f.read(SCAN_BLOCK):
+            longest.feed(block)
             try:
                 text = dec.decode(block)
             except UnicodeDecodeError as exc:
@@ -179,6 +204,8 @@ def _check_decodes(path: Path, enc: _Encoding) -> None:
             dec.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             raise _bad_text(path, enc, lines) from exc
+    longest.close()
+    return longest
 
 
 def _bad_text(path: Path, enc: _Encoding, line: int) -> UnusableFile:
@@ -201,6 +228,76 @@ def _sample(path: Path, enc: _Encoding) -> tuple[str, bool]:
         raw = raw[:-1]
     text = codecs.getincrementaldecoder(enc.codec)(errors="strict").decode(raw, final=whole)
     return text, whole
+
+
+# ------------------------------------------------------------------------------------------------ long records
+
+
+class _Longest:
+    """The longest record of a file, measured block by block: a line end closes a record when the quotes before it
+    are balanced (RFC 4180 quoting: a doubled quote counts twice, so parity is enough). ``bytes`` and the physical
+    ``line`` it starts on."""
+
+    def __init__(self, unit: str) -> None:
+        self.dtype = np.dtype(unit)
+        self.pos = 0  # code units seen
+        self.quotes = 0  # parity of the quotes seen
+        self.lines = 0  # line ends seen
+        self.last_end, self.last_end_line = -1, 0  # where the open record began (after this unit / line)
+        self.units, self.line = 0, 1
+        self.odd = b""
+
+    def feed(self, block: bytes) -> None:
+        data = self.odd + block
+        cut = len(data) - len(data) % self.dtype.itemsize
+        self.odd = data[cut:]
+        a = np.frombuffer(data[:cut], dtype=self.dtype)
+        nl = np.flatnonzero(a == 10)
+        q = np.flatnonzero(a == 34)
+        closed = ((np.searchsorted(q, nl) + self.quotes) % 2) == 0
+        ends = nl[closed] + self.pos
+        if len(ends):
+            end_lines = np.flatnonzero(closed) + self.lines + 1
+            starts = np.concatenate([[self.last_end], ends[:-1]])
+            start_lines = np.concatenate([[self.last_end_line], end_lines[:-1]]) + 1
+            sizes = ends - starts
+            i = int(np.argmax(sizes))
+            if sizes[i] > self.units:
+                self.units, self.line = int(sizes[i]), int(start_lines[i])
+            self.last_end, self.last_end_line = int(ends[-1]), int(end_lines[-1])
+        self.pos += len(a)
+        self.lines += len(nl)
+        self.quotes = (self.quotes + len(q)) % 2
+
+    def close(self) -> None:
+        """The last record, when the file does not end with a line break."""
+        if self.pos - self.last_end - 1 > self.units:
+            self.units, self.line = self.pos - self.last_end - 1, self.last_end_line + 1
+
+    @property
+    def bytes(self) -> int:
+        return self.units * self.dtype.itemsize
+
+
+def _block_for(path: Path, longest: _Longest, limit: int) -> int:
+    """pyarrow's block size: the usual 1 MiB, or room for the longest record (twice it, so a block always ends
+    after a whole record), at most four times the field limit; a record beyond that is refused here."""
+    if 2 * longest.bytes + 1024 <= ARROW_BLOCK:
+        return ARROW_BLOCK
+    ceiling = 4 * limit
+    if 2 * longest.bytes + 1024 > ceiling:
+        raise UnusableFile(
+            "too_long",
+            f"Berkas '{path.name}' memuat satu baris data sebesar {format_mb(longest.bytes)} (mulai baris "
+            f"{longest.line}), melebihi batas {format_mb(ceiling // 2)} per baris; isi satu sel paling besar "
+            f"{format_mb(limit)} (MUARA_MAX_FIELD_MB).",
+            "Jangan tempel foto atau berkas ke dalam sel: simpan fotonya terpisah dan tulis tautannya (URL) di sel, "
+            "lalu kirim lagi.",
+        )
+    size = ARROW_BLOCK
+    while size < 2 * longest.bytes + 1024:
+        size *= 2
+    return min(size, ceiling)
 
 
 # ------------------------------------------------------------------------------------------------ header
@@ -237,8 +334,19 @@ def _find_header(text: str, contract: Contract, path: Path) -> tuple[HeaderMatch
 class _BodyReader:
     """Yields (columns, row_numbers) per pyarrow batch: cleaned value lists per physical column."""
 
-    def __init__(self, path: Path, enc: _Encoding, delimiter: str, offset: int, first_line: int, ncols: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        enc: _Encoding,
+        delimiter: str,
+        offset: int,
+        first_line: int,
+        ncols: int,
+        block: int = ARROW_BLOCK,
+        field_limit: int = 16 * 1024 * 1024,
+    ) -> None:
         self.path, self.enc, self.delimiter, self.offset, self.ncols = path, enc, delimiter, offset, ncols
+        self.block, self.field_limit = block, field_limit
         self.scanner = LineScanner(path, enc.unit, delimiter, offset, first_line, SCAN_BLOCK)
         self.invalid: dict[int, list[str]] = {}  # ordinal -> fields of a row pyarrow skipped
 
@@ -249,7 +357,8 @@ class _BodyReader:
         self.invalid[int(row.number)] = fields
         return "skip"
 
-    def __iter__(self) -> Iterator[tuple[list[Any], np.ndarray, list[str | None] | None]]:
+    def __iter__(self) -> Iterator[tuple[list[Any], np.ndarray, list[str | None] | None, bool, int]]:
+        """(columns, line numbers, overflow, has oversized values, bytes) per slice of at most about 1 MiB."""
         names = [f"c{i}" for i in range(self.ncols)]
         source = pa.OSFile(str(self.path))
         source.seek(self.offset)
@@ -258,7 +367,7 @@ class _BodyReader:
                 source,
                 read_options=pacsv.ReadOptions(
                     column_names=names,
-                    block_size=ARROW_BLOCK,
+                    block_size=self.block,
                     use_threads=False,
                     encoding="utf8" if self.enc.codec == "utf-8" else self.enc.codec,
                 ),
@@ -283,25 +392,66 @@ class _BodyReader:
                 except StopIteration:
                     break
                 ords, next_ord, skipped = self._ordinals(next_ord, batch.num_rows)
-                cols: list[Any] = [_clean(batch.column(i)) for i in range(self.ncols)]
                 lines = self.scanner.lines(ords)
-                overflow: list[str | None] | None = None
                 if skipped:  # put the rows pyarrow skipped back in their place
-                    bad_cols, bad_lines, bad_overflow = self._invalid_rows(skipped)
-                    order = np.argsort(np.concatenate([ords, np.asarray(skipped, dtype=np.int64)]), kind="stable")
-                    cols = [np.concatenate([c, _objects(b)])[order] for c, b in zip(cols, bad_cols, strict=True)]
-                    lines = np.concatenate([lines, bad_lines])[order]
-                    overflow = list(_objects([None] * len(ords) + bad_overflow)[order])
+                    yield self._merged(batch, ords, lines, skipped)
+                else:
+                    yield from self._slices(batch, lines)
                 self.scanner.release(next_ord)
-                yield cols, lines, overflow
             rest = sorted(o for o in self.invalid if o >= next_ord)
             if rest:
-                yield self._invalid_rows(rest)
+                yield (*self._invalid_rows(rest), False, 0)
             self.scanner.finish()
         except pa.ArrowInvalid as exc:
-            raise not_a_table(self.path, f"struktur CSV rusak ({exc})") from exc
+            raise not_a_table(
+                self.path,
+                'struktur CSV rusak: tanda kutip (") atau pemisah kolom tidak beraturan, sehingga baris-barisnya '
+                "tidak bisa dipisahkan",
+            ) from exc
         finally:
             source.close()
+
+    def _slices(
+        self, batch: pa.RecordBatch, lines: np.ndarray
+    ) -> Iterator[tuple[list[Any], np.ndarray, list[str | None] | None, bool, int]]:
+        """The batch as Python objects, about ``SLICE_BYTES`` at a time (a big block holds many rows)."""
+        n = batch.num_rows
+        step = n if batch.nbytes <= 2 * SLICE_BYTES else max(1, n * SLICE_BYTES // max(batch.nbytes, 1))
+        for start in range(0, n, step):
+            part = batch.slice(start, step)
+            cols, big = self._columns(part)
+            yield cols, lines[start : start + step], None, big, part.nbytes
+
+    def _merged(
+        self, batch: pa.RecordBatch, ords: np.ndarray, lines: np.ndarray, skipped: list[int]
+    ) -> tuple[list[Any], np.ndarray, list[str | None] | None, bool, int]:
+        cols, big = self._columns(batch)
+        bad_cols, bad_lines, bad_overflow = self._invalid_rows(skipped)
+        order = np.argsort(np.concatenate([ords, np.asarray(skipped, dtype=np.int64)]), kind="stable")
+        cols = [np.concatenate([c, _objects(b)])[order] for c, b in zip(cols, bad_cols, strict=True)]
+        overflow = list(_objects([None] * len(ords) + bad_overflow)[order])
+        return cols, np.concatenate([lines, bad_lines])[order], overflow, big, batch.nbytes
+
+    def _columns(self, batch: pa.RecordBatch) -> tuple[list[Any], bool]:
+        """Cleaned object arrays; a field over the limit is replaced by an :class:`OversizedValue`."""
+        cols: list[Any] = []
+        big = False
+        for i in range(self.ncols):
+            col = batch.column(i)
+            over: np.ndarray | None = None
+            if self.block > ARROW_BLOCK:  # only a big block can hold a field over the limit
+                sizes = pc.binary_length(col)
+                if (pc.max(sizes).as_py() or 0) > self.field_limit:
+                    over = np.flatnonzero(pc.greater(sizes, self.field_limit).to_numpy(zero_copy_only=False))
+                    sized = sizes.to_numpy(zero_copy_only=False)[over]
+                    col = pc.if_else(pc.greater(sizes, self.field_limit), pa.scalar(None, pa.string()), col)
+            values = _clean(col)
+            if over is not None and len(over):
+                big = True
+                for j, nbytes in zip(over.tolist(), sized.tolist(), strict=True):
+                    values[j] = OversizedValue(int(nbytes), self.field_limit)
+            cols.append(values)
+        return cols, big
 
     def _ordinals(self, start: int, n: int) -> tuple[np.ndarray, int, list[int]]:
         """Ordinals (1-based, among non-empty records) of the next ``n`` rows pyarrow returned."""

@@ -230,6 +230,8 @@ class ChunkBuilder:
         columns: Sequence[Sequence[Any]],
         row_numbers: np.ndarray,
         overflow: tuple[str, Sequence[Any] | None] | None = None,
+        oversized: bool = False,
+        nbytes: int = 0,
     ) -> Chunk | None:
         """A chunk from cleaned columns (indexed by physical column), fully blank rows dropped; None if empty.
 
@@ -252,7 +254,7 @@ class ChunkBuilder:
             frame = frame.loc[keep].reset_index(drop=True)
             extra = extra.loc[keep].reset_index(drop=True) if extra is not None else None
             rows = rows[keep]
-        return Chunk(frame=frame, row_numbers=rows, extra=extra)
+        return Chunk(frame=frame, row_numbers=rows, extra=extra, oversized=oversized, nbytes=nbytes * len(rows) // n)
 
 
 def _col(columns: Sequence[Sequence[Any]], j: int, n: int) -> Sequence[Any]:
@@ -279,22 +281,30 @@ def clean_text_values(values: Iterable[Any]) -> list[Any]:
     return [(v.strip() or None) if type(v) is str else v for v in values]
 
 
-def rebatch(chunks: Iterable[Chunk], chunk_rows: int) -> Iterator[Chunk]:
-    """Re-cut chunks so each holds exactly ``chunk_rows`` rows (the last one fewer), copying each row once."""
+CHUNK_BYTES = 64 * 1024 * 1024  # a chunk of wide rows of long text is cut before it holds more than this
+
+
+def rebatch(chunks: Iterable[Chunk], chunk_rows: int, max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
+    """Re-cut chunks so each holds exactly ``chunk_rows`` rows (the last one fewer), copying each row once; when the
+    reader measured its rows (``Chunk.nbytes``), a chunk is also cut before it holds ``max_bytes`` of text."""
     buf: list[Chunk] = []
-    held = 0
+    held, weight = 0, 0.0
     for c in chunks:
         n, used = len(c.row_numbers), 0
-        while n - used >= chunk_rows - held:
-            take = chunk_rows - held
+        per_row = c.nbytes / n if n else 0.0
+        while used < n:
+            room = chunk_rows - held
+            if per_row:
+                room = min(room, max(1, int((max_bytes - weight) // per_row)))
+            take = min(room, n - used)
             buf.append(c if (used, take) == (0, n) else _slice(c, used, used + take))
             used += take
-            out, buf, held = _concat(buf), [], 0  # drop the pieces before handing the chunk out
-            yield out
-            del out
-        if used < n:
-            buf.append(c if used == 0 else _slice(c, used, n))
-            held += n - used
+            held += take
+            weight += take * per_row
+            if held >= chunk_rows or (per_row and weight + per_row > max_bytes):
+                out, buf, held, weight = _concat(buf), [], 0, 0.0  # drop the pieces before handing the chunk out
+                yield out
+                del out
     if held:
         out, buf = _concat(buf), []
         yield out
@@ -312,6 +322,8 @@ def _concat(chunks: list[Chunk]) -> Chunk:
         frame=pd.concat([c.frame for c in chunks], ignore_index=True),
         row_numbers=np.concatenate([c.row_numbers for c in chunks]),
         extra=extra,
+        oversized=any(c.oversized for c in chunks),
+        nbytes=sum(c.nbytes for c in chunks),
     )
 
 
@@ -320,6 +332,8 @@ def _slice(c: Chunk, start: int, stop: int) -> Chunk:
         frame=c.frame.iloc[start:stop].reset_index(drop=True),
         row_numbers=c.row_numbers[start:stop],
         extra=c.extra.iloc[start:stop].reset_index(drop=True) if c.extra is not None else None,
+        oversized=c.oversized,
+        nbytes=c.nbytes * (stop - start) // max(len(c.row_numbers), 1),
     )
 
 

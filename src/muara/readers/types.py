@@ -7,6 +7,7 @@ types from one place and not from each other.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 DEFAULT_MAX_FILE_MB = 2048
 DEFAULT_MAX_XLSX_UNCOMPRESSED_MB = 4096
+DEFAULT_MAX_FIELD_MB = 16  # one cell; officers paste base64 photos into text fields
 MAX_COMPRESSION_RATIO = 200  # an XLSX that inflates more than this is treated as a zip bomb
 SNIFF_BYTES = 64 * 1024
 
@@ -22,8 +24,8 @@ SNIFF_BYTES = 64 * 1024
 class UnusableFile(Exception):
     """The file as a whole cannot be read; ``message`` and ``fix`` are for the officer (Bahasa Indonesia).
 
-    ``reason`` is one of: empty, not_a_table, encoding, too_large, xlsx_too_large_uncompressed, no_header,
-    missing_columns, no_rows, no_sheet, unsupported_format.
+    ``reason`` is one of: empty, not_a_table, encoding, too_large, xlsx_too_large_uncompressed, too_many_rows,
+    too_long, too_deep, no_header, missing_columns, no_rows, no_sheet, unsupported_format.
     """
 
     def __init__(self, reason: str, message: str, fix: str) -> None:
@@ -62,6 +64,25 @@ class Chunk:
     frame: pd.DataFrame
     row_numbers: np.ndarray
     extra: pd.DataFrame | None
+    oversized: bool = False  # some cell holds an :class:`OversizedValue` (the pipeline rejects its row)
+    nbytes: int = 0  # text the rows hold, when the reader measured it (0: not measured)
+
+
+@dataclass(frozen=True)
+class OversizedValue:
+    """Stands in for a field over the size limit: the value itself is never held, only its size."""
+
+    nbytes: int
+    limit: int
+
+    def __str__(self) -> str:
+        return f"(isi {format_mb(self.nbytes)}, melebihi batas {format_mb(self.limit)})"
+
+
+def field_limit() -> int:
+    """The largest field read, in bytes: ``MUARA_MAX_FIELD_MB`` (default 16)."""
+    raw = os.environ.get("MUARA_MAX_FIELD_MB", "").strip()
+    return int(float(raw) * 1024 * 1024) if raw else DEFAULT_MAX_FIELD_MB * 1024 * 1024
 
 
 def not_a_table(path: Path, detail: str) -> UnusableFile:
