@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 import xlsxwriter
 
 from muara.contract import model as contracts
 from muara.readers import xlsx_reader as readers_xlsx
 from muara.readers.dispatch import open_export
-from muara.readers.types import Chunk, Layout, UnusableFile
+from muara.readers.types import Chunk, Layout, OversizedValue, UnusableFile
 from tests.conftest import muara
 
 ADUAN = contracts.get("aduan")
@@ -578,3 +579,123 @@ def test_a_stray_nul_byte_is_named_by_its_line(tmp_path: Path) -> None:
     err = unusable(write_text(tmp_path / "aduan_nul.csv", lines, "utf-8"))
     assert err.reason == "not_a_table" and "byte nol (NUL" in err.message and "di baris 3" in err.message
     assert "periksa baris 3" in err.fix
+
+
+# ------------------------------------------------------------------------------------ long fields, big sheets
+
+
+def test_csv_fields_of_megabytes_read_whole_with_their_lines(tmp_path: Path) -> None:
+    """A pasted photo (2.5 MB of base64) in one row, quoted newlines around it: every row, every byte, right line."""
+    photo = "iVBORw0KGgo" + "A" * (2_500_000 - 11)
+    lines = [
+        ";".join(HEADER),
+        ";".join(row(1, '"baris satu\ndan dua"')),
+        ";".join(row(2, photo)),
+        ";".join(row(3)),
+        ";".join(row(4, '"lagi\ndua baris"')),
+    ]
+    path = write_text(tmp_path / "aduan_foto.csv", lines, "utf-8", newline="\n")
+    layout, chunks = read_all(path)
+    assert rows_of(chunks).tolist() == [2, 4, 5, 6]
+    assert [len(v) for v in column(chunks, "deskripsi")] == [len("baris satu\ndan dua"), 2_500_000, 15, 14]
+    assert column(chunks, "deskripsi")[1] == photo
+
+
+def test_csv_field_over_the_limit_stands_in_for_its_row_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MUARA_MAX_FIELD_MB=1: a 1.5 MB field becomes an OversizedValue in its own row and column; the rows around it
+    read as usual."""
+    monkeypatch.setenv("MUARA_MAX_FIELD_MB", "1")
+    lines = [";".join(HEADER), ";".join(row(1)), ";".join(row(2, "x" * 1_500_000)), ";".join(row(3))]
+    path = write_text(tmp_path / "aduan.csv", lines, "utf-8", newline="\n")
+    _, chunks = read_all(path)
+    values = column(chunks, "deskripsi")
+    assert rows_of(chunks).tolist() == [2, 3, 4]
+    assert values[0] == values[2] == "Jalan berlubang"
+    big = values[1]
+    assert isinstance(big, OversizedValue) and big.nbytes == 1_500_000 and big.limit == 1024 * 1024
+    assert str(big) == "(isi 1,4 MB, melebihi batas 1,0 MB)"
+    assert any(c.oversized for c in chunks)
+
+
+def test_csv_record_beyond_the_largest_block_is_refused_naming_line_and_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUARA_MAX_FIELD_MB", "1")  # blocks up to 4 MB, so records up to 2 MB
+    lines = [";".join(HEADER), ";".join(row(1)), ";".join(row(2)), ";".join(row(3, "x" * 3_000_000))]
+    path = write_text(tmp_path / "aduan.csv", lines, "utf-8", newline="\n")
+    err = unusable(path)
+    assert err.reason == "too_long"
+    assert "mulai baris 4" in err.message and "1,0 MB (MUARA_MAX_FIELD_MB)" in err.message, err.message
+    assert "tautannya (URL)" in err.fix
+
+
+def test_rebatch_cuts_chunks_of_long_rows_by_bytes(tmp_path: Path) -> None:
+    from muara.readers.layout import rebatch
+
+    def chunk(start: int, n: int, nbytes: int) -> Chunk:
+        frame = pd.DataFrame({"a": np.arange(start, start + n)}, dtype=object)
+        return Chunk(frame=frame, row_numbers=np.arange(start, start + n, dtype=np.int64), extra=None, nbytes=nbytes)
+
+    # rows of 1 MB each: 10 per 10 MB chunk even though chunk_rows allows 1000
+    out = list(rebatch([chunk(0, 25, 25 << 20), chunk(25, 5, 5 << 20)], 1000, max_bytes=10 << 20))
+    assert [len(c.row_numbers) for c in out] == [10, 10, 10]
+    assert np.concatenate([c.row_numbers for c in out]).tolist() == list(range(30))
+    # unmeasured chunks keep the exact row count
+    out = list(rebatch([chunk(0, 25, 0), chunk(25, 5, 0)], 7, max_bytes=1))
+    assert [len(c.row_numbers) for c in out] == [7, 7, 7, 7, 2]
+
+
+def _sheet_workbook(path: Path, rows: int) -> Path:
+    """A real workbook (xlsxwriter) whose sheet XML is replaced by ``rows`` minimal rows, written as a stream."""
+    base = write_xlsx(tmp := path.with_suffix(".base.xlsx"), [HEADER, row(1)])
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(info, src.read(info))
+                continue
+            with dst.open(info.filename, "w", force_zip64=True) as out:
+                out.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/')
+                out.write(b'spreadsheetml/2006/main"><sheetData>')
+                for start in range(1, rows + 1, 50_000):
+                    out.write(
+                        b"".join(
+                            b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r)
+                            for r in range(start, min(start + 50_000, rows + 1))
+                        )
+                    )
+                out.write(b"</sheetData></worksheet>")
+    tmp.unlink()
+    return path
+
+
+def test_xlsx_past_excels_row_cap_is_refused_before_any_xml_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _sheet_workbook(tmp_path / "aduan_besar.xlsx", readers_xlsx.EXCEL_MAX_ROWS + 10)
+    monkeypatch.setattr(readers_xlsx, "CalamineWorkbook", _NoCalamine)
+    err = unusable(path)
+    assert err.reason == "too_many_rows"
+    assert "1.048.586 baris" in err.message and "batas Excel 1.048.576 baris" in err.message, err.message
+
+
+def test_xlsx_streamed_reads_the_same_as_calamine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The openpyxl path (a sheet over the memory budget) gives the same layout, values and Excel row numbers."""
+    path = tmp_path / "aduan.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data Aduan")
+    when = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    ws.write(0, 0, "REKAP ADUAN")
+    ws.write_row(2, 0, HEADER)
+    for i in range(1, 2600):
+        r = 2 + i + (i > 1000) * 3  # a gap of three empty rows after row 1000
+        ws.write_row(r, 0, row(i)[:7])
+        ws.write_datetime(r, 7, dt.datetime(2026, 11, 22, 14, 5), when)
+    wb.close()
+    calamine_layout, calamine_chunks = read_all(path, chunk_rows=1000)
+    monkeypatch.setattr(readers_xlsx, "SHEET_COST", 1e12)
+    streamed_layout, streamed_chunks = read_all(path, chunk_rows=1000)
+    assert streamed_layout == calamine_layout
+    assert rows_of(streamed_chunks).tolist() == rows_of(calamine_chunks).tolist()
+    assert rows_of(streamed_chunks)[[0, 999, 1000, -1]].tolist() == [4, 1003, 1007, 2605]
+    for name in ("nomor_aduan", "deskripsi", "waktu_lapor"):
+        assert column(streamed_chunks, name) == column(calamine_chunks, name)

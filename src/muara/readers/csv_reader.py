@@ -89,7 +89,8 @@ def open_csv(path: Path, contract: Contract, head: bytes, *, chunk_rows: int) ->
     )
     if body_offset >= path.stat().st_size or (whole and not "".join(lines[header_end_line:]).strip()):
         raise no_rows(path)
-    reader = _BodyReader(path, enc, delimiter, body_offset, header_end_line + 1, len(match.texts), block, limit)
+    fields_limit = limit if longest.bytes > limit else None  # no field can be longer than its record
+    reader = _BodyReader(path, enc, delimiter, body_offset, header_end_line + 1, len(match.texts), block, fields_limit)
     builder = ChunkBuilder(contract, match)
     built = (
         builder.build(cols, rows, overflow=(OVERFLOW_COLUMN, extra), oversized=big, nbytes=nbytes)
@@ -281,11 +282,10 @@ class _Longest:
 
 def _block_for(path: Path, longest: _Longest, limit: int) -> int:
     """pyarrow's block size: the usual 1 MiB, or room for the longest record (twice it, so a block always ends
-    after a whole record), at most four times the field limit; a record beyond that is refused here."""
-    if 2 * longest.bytes + 1024 <= ARROW_BLOCK:
-        return ARROW_BLOCK
+    after a whole record). A record may be at most twice the field limit: a longer one is refused here."""
+    need = 2 * longest.bytes + 1024
     ceiling = 4 * limit
-    if 2 * longest.bytes + 1024 > ceiling:
+    if need > ceiling:
         raise UnusableFile(
             "too_long",
             f"Berkas '{path.name}' memuat satu baris data sebesar {format_mb(longest.bytes)} (mulai baris "
@@ -295,9 +295,9 @@ def _block_for(path: Path, longest: _Longest, limit: int) -> int:
             "lalu kirim lagi.",
         )
     size = ARROW_BLOCK
-    while size < 2 * longest.bytes + 1024:
+    while size < need:
         size *= 2
-    return min(size, ceiling)
+    return min(size, max(ceiling, ARROW_BLOCK))
 
 
 # ------------------------------------------------------------------------------------------------ header
@@ -343,7 +343,7 @@ class _BodyReader:
         first_line: int,
         ncols: int,
         block: int = ARROW_BLOCK,
-        field_limit: int = 16 * 1024 * 1024,
+        field_limit: int | None = None,
     ) -> None:
         self.path, self.enc, self.delimiter, self.offset, self.ncols = path, enc, delimiter, offset, ncols
         self.block, self.field_limit = block, field_limit
@@ -439,17 +439,18 @@ class _BodyReader:
         for i in range(self.ncols):
             col = batch.column(i)
             over: np.ndarray | None = None
-            if self.block > ARROW_BLOCK:  # only a big block can hold a field over the limit
+            limit = self.field_limit
+            if limit is not None:  # the file has a record longer than the limit
                 sizes = pc.binary_length(col)
-                if (pc.max(sizes).as_py() or 0) > self.field_limit:
-                    over = np.flatnonzero(pc.greater(sizes, self.field_limit).to_numpy(zero_copy_only=False))
+                if (pc.max(sizes).as_py() or 0) > limit:
+                    over = np.flatnonzero(pc.greater(sizes, limit).to_numpy(zero_copy_only=False))
                     sized = sizes.to_numpy(zero_copy_only=False)[over]
-                    col = pc.if_else(pc.greater(sizes, self.field_limit), pa.scalar(None, pa.string()), col)
+                    col = pc.if_else(pc.greater(sizes, limit), pa.scalar(None, pa.string()), col)
             values = _clean(col)
-            if over is not None and len(over):
+            if over is not None and len(over) and limit is not None:
                 big = True
                 for j, nbytes in zip(over.tolist(), sized.tolist(), strict=True):
-                    values[j] = OversizedValue(int(nbytes), self.field_limit)
+                    values[j] = OversizedValue(int(nbytes), limit)
             cols.append(values)
         return cols, big
 
