@@ -699,3 +699,12 @@ def test_xlsx_streamed_reads_the_same_as_calamine(tmp_path: Path, monkeypatch: p
     assert rows_of(streamed_chunks)[[0, 999, 1000, -1]].tolist() == [4, 1003, 1007, 2605]
     for name in ("nomor_aduan", "deskripsi", "waktu_lapor"):
         assert column(streamed_chunks, name) == column(calamine_chunks, name)
+
+
+def test_xlsx_over_the_cell_limit_is_refused_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _sheet_workbook(tmp_path / "aduan_lebar.xlsx", 200_000)
+    monkeypatch.setenv("MUARA_MAX_XLSX_CELLS", "150000")
+    monkeypatch.setattr(readers_xlsx, "CalamineWorkbook", _NoCalamine)
+    err = unusable(path)
+    assert err.reason == "too_many_rows"
+    assert "200.000 sel" in err.message and "150.000 sel (MUARA_MAX_XLSX_CELLS)" in err.message, err.message

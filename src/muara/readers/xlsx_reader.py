@@ -13,7 +13,8 @@ Memory, bounded before anything is parsed. calamine is fast but loads a whole sh
 (about 1.8 bytes per byte of sheet XML) and every shared string. So the zip directory gives the size of each
 worksheet's XML and of the shared-strings table, and the worksheets are counted (a streaming inflate, C speed):
 
-- more rows than Excel's own cap (1,048,576) or a shared-strings table that alone would pass the memory budget
+- more rows than Excel's own cap (1,048,576), more cells than ``MUARA_MAX_XLSX_CELLS`` (33,554,432: a million
+  rows of 32 columns), or a shared-strings table that alone would pass the memory budget
   (``MUARA_XLSX_MEMORY_MB``, 768) is refused, the limit named, before any XML is parsed;
 - a workbook whose estimated cost fits the budget is read with calamine;
 - a bigger one is streamed with openpyxl's read-only mode (a row at a time; about ten times slower), with the row
@@ -53,7 +54,9 @@ DEFAULT_MEMORY_MB = 768
 SHEET_COST = 2.0  # calamine's resident bytes per byte of sheet XML (measured: 178 MB of XML, 326 MB RSS)
 STRINGS_COST = 3.0  # Python or Rust strings per byte of sharedStrings.xml (tags gone, object headers added)
 COUNT_ABOVE = 4 * 1024 * 1024  # sheets smaller than this cannot hold more rows than Excel's cap worth counting
+DEFAULT_MAX_CELLS = 32 * 1024 * 1024  # a million rows of 32 columns; MUARA_MAX_XLSX_CELLS
 _ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
+_CELL_TAGS = (b"<c ", b"<c>", b":c ", b":c>")
 _FIX_BOMB = (
     "Simpan ulang dari Excel sebagai .xlsx biasa atau kirim sebagai CSV. Bila datanya memang sangat besar, pecah "
     "menjadi beberapa berkas (misalnya per bulan)."
@@ -102,22 +105,46 @@ def _plan_memory(path: Path, budget: int) -> bool:
                 f"dibaca butuh memori melebihi batas {format_mb(budget)} (MUARA_XLSX_MEMORY_MB).",
                 "Kirim data ini sebagai CSV (Simpan Sebagai 'CSV UTF-8'), atau pecah menjadi beberapa berkas.",
             )
+        max_cells = _max_cells()
         for info in sheets:
-            if info.file_size > COUNT_ABOVE and (rows := _count_rows(z, info)) > EXCEL_MAX_ROWS:
+            if info.file_size <= COUNT_ABOVE:
+                continue
+            rows, cells = _count(z, info)
+            if rows > EXCEL_MAX_ROWS:
                 raise _too_many_rows(path, f"sebuah lembarnya memiliki {_n(rows)} baris")
+            if cells > max_cells:
+                raise UnusableFile(
+                    "too_many_rows",
+                    f"Berkas Excel '{path.name}' ditolak: sebuah lembarnya memiliki {_n(cells)} sel, melebihi batas "
+                    f"{_n(max_cells)} sel (MUARA_MAX_XLSX_CELLS).",
+                    "Hapus kolom dan lembar yang tidak diminta, pecah data menjadi beberapa berkas (misalnya per "
+                    "bulan), atau kirim sebagai CSV.",
+                )
     biggest = max((i.file_size for i in sheets), default=0)
     return biggest * SHEET_COST + strings * STRINGS_COST > budget
 
 
-def _count_rows(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """Row elements in a worksheet's XML, counted while inflating it in blocks (no XML parsed, bounded memory)."""
-    count, tail = 0, b""
+def _max_cells() -> int:
+    raw = os.environ.get("MUARA_MAX_XLSX_CELLS", "").strip()
+    return int(raw) if raw else DEFAULT_MAX_CELLS
+
+
+def _count(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """Row and cell elements in a worksheet's XML, counted while inflating it in blocks (no XML parsed, bounded
+    memory). The last 4 bytes of a block are carried into the next, so a tag cut by the edge is found; tags wholly
+    inside those 4 bytes were already counted and are taken off again."""
+    rows = cells = 0
+    tail = b""
     with z.open(info) as f:
         while block := f.read(8 * 1024 * 1024):
             data = tail + block
-            count += sum(data.count(t) for t in _ROW_TAGS)
-            tail = data[-4:]  # a tag cut by the block edge is counted once, in the next block
-    return count
+            rows += sum(data.count(t) for t in _ROW_TAGS)
+            cells += sum(data.count(t) for t in _CELL_TAGS)
+            if tail:  # tags wholly inside the carried bytes were counted with the previous block
+                rows -= sum(tail.count(t) for t in _ROW_TAGS)
+                cells -= sum(tail.count(t) for t in _CELL_TAGS)
+            tail = data[-4:]
+    return rows, cells
 
 
 def _too_many_rows(path: Path, what: str) -> UnusableFile:
