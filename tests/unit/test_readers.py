@@ -595,7 +595,7 @@ def test_csv_fields_of_megabytes_read_whole_with_their_lines(tmp_path: Path) -> 
         ";".join(row(4, '"lagi\ndua baris"')),
     ]
     path = write_text(tmp_path / "aduan_foto.csv", lines, "utf-8", newline="\n")
-    layout, chunks = read_all(path)
+    _, chunks = read_all(path)
     assert rows_of(chunks).tolist() == [2, 4, 5, 6]
     assert [len(v) for v in column(chunks, "deskripsi")] == [len("baris satu\ndan dua"), 2_500_000, 15, 14]
     assert column(chunks, "deskripsi")[1] == photo
@@ -708,3 +708,30 @@ def test_xlsx_over_the_cell_limit_is_refused_naming_it(tmp_path: Path, monkeypat
     err = unusable(path)
     assert err.reason == "too_many_rows"
     assert "200.000 sel" in err.message and "150.000 sel (MUARA_MAX_XLSX_CELLS)" in err.message, err.message
+
+
+def test_json_text_over_the_limit_stands_in_for_its_record_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUARA_MAX_FIELD_MB", "1")
+    recs = records(3)
+    recs[1]["deskripsi"] = "data:image/png;base64," + "A" * 1_500_000
+    path = tmp_path / "aduan.json"
+    path.write_text(json.dumps({"data": recs}))
+    _, chunks = read_all(path)
+    values = column(chunks, "deskripsi")
+    assert isinstance(values[1], OversizedValue) and values[1].nbytes == 1_500_022
+    assert not isinstance(values[0], OversizedValue) and not isinstance(values[2], OversizedValue)
+    assert [c.oversized for c in chunks] == [True]
+
+
+def test_json_text_beyond_twice_the_limit_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUARA_MAX_FIELD_MB", "1")
+    recs = records(3)
+    recs[2]["deskripsi"] = 'foto \\" ' + "A" * 3_000_000  # an escaped quote inside does not split the value
+    path = tmp_path / "aduan.json"
+    path.write_text(json.dumps({"data": recs}))
+    err = unusable(path)
+    assert err.reason == "too_long" and "1,0 MB per nilai (MUARA_MAX_FIELD_MB)" in err.message, err.message

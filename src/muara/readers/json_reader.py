@@ -7,6 +7,11 @@ are matched like headers; nested objects are flattened (``{"lokasi": {"lat": 1}}
 ``lat``); lists are kept as JSON text. The keys seen in the first chunk make the layout; a key that first appears
 later is kept in ``extra``. Row numbers are 1-based positions in the array (or lines, for JSON Lines).
 
+Long text values: a string over the field limit (``MUARA_MAX_FIELD_MB``, 16) becomes an
+:class:`~muara.readers.types.OversizedValue`, so only its record is rejected. ijson builds each string whole, so
+before parsing the bytes are scanned (numpy, in blocks) for the longest run between two quote characters; a run
+over twice the limit refuses the file, naming its size and the limit, before memory grows.
+
 A syntax error after the first chunk (a file cut off halfway) can only be seen when the stream gets there, so it
 is raised as :class:`UnusableFile` by the chunk iterator rather than by ``open_export``.
 """
@@ -24,15 +29,25 @@ import numpy as np
 
 from muara.contract.model import Contract, normalise_header
 from muara.readers.layout import ChunkBuilder, HeaderMatch, layout_for, no_rows, peek_rows
-from muara.readers.types import Chunk, Layout, UnusableFile, not_a_table
+from muara.readers.types import (
+    Chunk,
+    Layout,
+    OversizedValue,
+    UnusableFile,
+    field_limit,
+    format_mb,
+    not_a_table,
+)
 
 _ENVELOPE_KEYS = ("data", "items", "records", "result", "results", "rows", "hasil", "list")
 
 
 def open_json(path: Path, contract: Contract, *, chunk_rows: int) -> tuple[Layout, Iterator[Chunk]]:
     hmap = contract.header_map()
+    limit = field_limit()
+    _check_strings(path, limit)
     prefix, multiple = _locate(path, hmap)
-    stream = _Records(path, prefix, multiple)
+    stream = _Records(path, prefix, multiple, limit)
     try:
         first = list(islice(stream, chunk_rows))
     except Exception:
@@ -86,6 +101,7 @@ def _chunks(
     builder = ChunkBuilder(contract, match)
     known = set(keys)
     batch = first
+    seen_big = 0
     try:
         while batch:
             fresh = list(dict.fromkeys(k for _, rec in batch for k in rec if k not in known))
@@ -96,7 +112,8 @@ def _chunks(
                 builder = ChunkBuilder(contract, match)
             columns = [[rec.get(k) for _, rec in batch] for k in keys]
             numbers = np.fromiter((pos for pos, _ in batch), dtype=np.int64, count=len(batch))
-            chunk = builder.build(columns, numbers)
+            chunk = builder.build(columns, numbers, oversized=stream.oversized > seen_big)
+            seen_big = stream.oversized
             if chunk is not None:
                 yield chunk
             batch = list(islice(stream, chunk_rows))
@@ -140,8 +157,10 @@ def _too_deep(path: Path, item: int | None) -> UnusableFile:
 class _Records:
     """(1-based position, flattened record) pairs from the records array, streamed."""
 
-    def __init__(self, path: Path, prefix: str, multiple: bool) -> None:
+    def __init__(self, path: Path, prefix: str, multiple: bool, limit: int) -> None:
         self.path = path
+        self.limit = limit
+        self.oversized = 0  # values over the limit met so far
         self.f = _open(path)
         events = _bounded(ijson.parse(self.f, multiple_values=multiple, use_float=True))
         self.items = ijson.items(events, prefix)
@@ -163,6 +182,10 @@ class _Records:
             raise _too_deep(self.path, self.pos + 1) from exc
         self.pos += 1
         rec = dict(_flatten(item)) if isinstance(item, dict) else {}
+        for k, v in rec.items():
+            if isinstance(v, str) and len(v) > self.limit // 4 and (n := len(v.encode("utf-8"))) > self.limit:
+                rec[k] = OversizedValue(n, self.limit)
+                self.oversized += 1
         return self.pos, rec
 
     def close(self) -> None:
@@ -180,6 +203,43 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]
             yield key, json.dumps(v, ensure_ascii=False) if v else None
         else:
             yield key, v
+
+
+def _check_strings(path: Path, limit: int) -> None:
+    """Refuse a file with a text value of more than twice ``limit`` bytes (a pasted video), which the parser would
+    build whole. Strings are found by their quotes: a quote not preceded by a backslash opens or closes one, so the
+    string lengths are the gaps from each opening quote to the next quote, counted in blocks with numpy."""
+    longest, count, opened, pos, prev = 0, 0, -1, 0, 0
+    with path.open("rb") as f:
+        while block := f.read(8 * 1024 * 1024):
+            a = np.frombuffer(block, dtype=np.uint8)
+            q = np.flatnonzero(a == 34)
+            before = np.where(q > 0, a[np.maximum(q - 1, 0)], prev)
+            q = q[before != 92] + pos  # not an escaped quote
+            if len(q):
+                # quotes with an even global index open a string; the next quote closes it
+                opening = (np.arange(count, count + len(q)) % 2) == 0
+                starts = np.concatenate([[opened], q[opening]]) if opened >= 0 else q[opening]
+                ends = q[~opening]
+                n = min(len(starts), len(ends))
+                if n:
+                    longest = max(longest, int((ends[:n] - starts[:n]).max()))
+                count += len(q)
+                opened = int(q[opening][-1]) if count % 2 else -1
+            pos += len(a)
+            prev = int(a[-1])
+            if opened >= 0:  # a string still open at the end of the block
+                longest = max(longest, pos - opened)
+            if longest > 2 * limit:
+                break
+    if longest > 2 * limit:
+        raise UnusableFile(
+            "too_long",
+            f"Berkas JSON '{path.name}' memuat satu nilai teks sebesar lebih dari {format_mb(longest)}, melebihi "
+            f"batas {format_mb(limit)} per nilai (MUARA_MAX_FIELD_MB).",
+            "Jangan sertakan foto atau berkas di dalam data: simpan terpisah dan kirim tautannya (URL), lalu kirim "
+            "lagi.",
+        )
 
 
 def _open(path: Path) -> IO[bytes]:
