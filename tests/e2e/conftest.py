@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from muara.dashboards import bundle
+from tests import odd_places
 from tests.conftest import ROOT, empty_warehouse, muara
 
 SUPERSET_BIN = ROOT / "superset" / ".venv" / "bin" / "superset"
@@ -75,6 +76,9 @@ def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> str:
     files = write_demo_data(work / "inbox", rows=1500, seed=11, anchor=date.today() - timedelta(days=1), workers=1)
     for f in files:
         ingest.ingest_file(f.path, f.dataset, f.sender, write_report=False)
+    # personal data in odd places: the chart-data scan (test_superset_dashboards) looks for it
+    odd = odd_places.write(work / "aduan_pupr_data_pribadi.csv", "superset")
+    ingest.ingest_file(odd, "aduan", "PUPR", write_report=False)
     res = muara("warehouse", "build", "--full-refresh")
     assert res.returncode == 0, res.stdout[-6000:] + res.stderr[-3000:]
     print(f"demo exports ingested and warehouse built: {time.monotonic() - started:.1f} s")

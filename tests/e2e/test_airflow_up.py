@@ -13,11 +13,13 @@ import os
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from muara.devtools import demo
 from muara.stack import airflow as airflow_server
+from tests import odd_places
 from tests.conftest import muara
 from tests.e2e.conftest import free_port
 
@@ -38,6 +40,52 @@ def _airflow_processes(home: str) -> list[int]:
     return found
 
 
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it (by parent pid: setproctitle rewrites what /proc shows of the
+    environment of Airflow's components, so they cannot all be found by their AIRFLOW_HOME)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _listening(pids: list[int]) -> list[tuple[str, int]]:
+    """(address, port) of every TCP socket in LISTEN state held by these processes, from /proc."""
+    by_inode: dict[str, tuple[str, int]] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] != "0A":  # LISTEN
+                continue
+            addr_hex, port_hex = fields[1].split(":")
+            raw = bytes.fromhex(addr_hex)
+            if len(raw) == 4:
+                addr = ".".join(str(b) for b in reversed(raw))
+            else:  # IPv6: four little-endian 32-bit words
+                words = [raw[i : i + 4][::-1].hex() for i in range(0, 16, 4)]
+                addr = ":".join("".join(words)[i : i + 4] for i in range(0, 32, 4))
+            by_inode[fields[9]] = (addr, int(port_hex, 16))
+    found = []
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").glob("*"):
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:[") and target[8:-1] in by_inode:
+                found.append(by_inode[target[8:-1]])
+    return sorted(set(found))
+
+
 def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: Path) -> None:
     from muara.devtools.demo_data import write_demo_data
 
@@ -52,6 +100,10 @@ def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: P
         print(f"muara airflow up: {time.monotonic() - started:.1f} s")
         status = airflow_server.health()
         assert {status[c] for c in ("metadatabase", "scheduler", "triggerer", "dag_processor")} == {"healthy"}
+        # every port Airflow listens on is on the loopback interface: the api-server, and no log servers
+        loopback = ("127.0.0.1", "0000:0000:0000:0000:0000:0000:0000:0001")
+        ports = _listening(_tree(int((Path(home) / "standalone.pid").read_text().split()[0])))
+        assert ("127.0.0.1", port) in ports and all(addr in loopback for addr, _ in ports), ports
         # the admin's generated password, and the log that prints it, are readable by the service's user only
         for secret in (airflow_server.password_file(), Path(home) / "standalone.log"):
             assert secret.stat().st_mode & 0o077 == 0, f"{secret} is readable by others"
@@ -60,13 +112,15 @@ def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: P
         demo.switch_on_dags(api, ("ingest",), print)
         assert api.get("/api/v2/dags/warehouse")["is_paused"] is True  # left alone: only its Asset event matters
 
-        # one small export, moved into the inbox whole, as `make demo` does
+        # one small export, and PUPR's export with personal data in odd places, moved into the inbox whole, as
+        # `make demo` does
         staging = tmp_path / "staging"
         files = write_demo_data(
             staging, rows=50, seed=5, datasets=["kemiskinan"], anchor=date.today() - timedelta(days=1), workers=1
         )
-        dropped = demo.move_into_inbox(staging, files[:1])
-        assert dropped.files == 1
+        odd = odd_places.write(staging / "PUPR" / "aduan" / "aduan_pupr_data_pribadi.csv", "airflow")
+        dropped = demo.move_into_inbox(staging, [files[0], SimpleNamespace(path=odd, sender="PUPR", rows=3)])
+        assert dropped.files == 2
         took = time.monotonic()
         demo.wait_for_ingest(api, dropped, print)
         print(f"the ingest DAG took the file by itself after {time.monotonic() - took:.0f} s")
@@ -74,7 +128,13 @@ def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: P
         assert runs and all(r["run_type"] == "scheduled" for r in runs), [r["run_type"] for r in runs]
         since = demo._iso(dropped.at)
         events = api.get(f"/api/v2/assets/events?source_dag_id=ingest&timestamp_gte={since}&limit=50")["asset_events"]
-        assert [e["name"] for e in events] == ["raw.kemiskinan"], events
+        assert sorted(e["name"] for e in events) == ["raw.aduan", "raw.kemiskinan"], events
+
+        # the task logs tell what happened to the odd-places file, and hold none of its personal data in clear
+        logs = [p for p in (Path(home) / "logs").rglob("*") if p.is_file()] + [Path(home) / "standalone.log"]
+        texts = [(str(p), p.read_text(encoding="utf-8", errors="replace")) for p in logs]
+        assert any("aduan_pupr_data_pribadi.csv" in text for _, text in texts), [p.name for p in logs]
+        assert odd_places.leaks(texts) == []
 
         again = muara("airflow", "up", env=env)
         assert again.returncode == 0 and "already runs" in again.stdout, again.stdout + again.stderr

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from muara.devtools.demo_data import write_demo_data
+from tests import odd_places
 from tests.conftest import MUARA, ROOT, muara
 
 pytestmark = pytest.mark.integration
@@ -349,38 +350,11 @@ def test_check_needs_the_sender_so_its_answer_is_the_one_ingest_gives(demo: dict
     assert res.returncode == 2 and "--sender" in res.stderr
 
 
-ODD_PLACES_HEADER = (
-    "Nomor Aduan;Kanal;Kategori;Isi Aduan;OPD;Kelurahan;Alamat;Status;Tgl Lapor;NIK Suami;HP Alternatif;Email Cadangan"
-)
-# NIK, phone numbers and e-mail addresses where no contract column expects them: in the complaint text, in the
-# address, and in columns the contract does not know; some rows are rejected (unknown kelurahan, bad status)
-ODD_PLACES_ROWS = [
-    "ADU/2026/90001;whatsapp;jalan_rusak;Jalan rusak depan rumah, NIK saya 5371041507900001 hp 0812-3456-7801;PUPR;"
-    "53.71.04.1011;Jl. Kenari no 5 (telp +62 813 3456 7802);menunggu;14/11/2026 08:00;5371041507900002;"
-    "081234567803;budi.santoso@contoh.id",
-    "ADU/2026/90002;web;jalan_rusak;Lubang besar. Hubungi 085239567804 atau siti@contoh.id;PUPR;99.99.99.9999;"
-    "RT 03 RW 01 dekat pos, NIK 5371.04.150790.0005;menunggu;14/11/2026 09:00;5371041507900006;0852 3956 7807;"
-    "ani@contoh.id",
-    "ADU/2026/90003;telepon;jalan_rusak;Aspal mengelupas, kontak 6281234567808;PUPR;53.71.04.1011;;entahlah;"
-    "14/11/2026 10:00;5371041507900009;+6281234567810;",
-]
-ODD_PLACES_SECRETS = [
-    "5371041507900001", "081234567801", "081334567802", "081234567803", "budi.santoso@contoh.id",
-    "085239567804", "siti@contoh.id", "5371041507900005", "5371041507900006", "085239567807", "ani@contoh.id",
-    "6281234567808", "5371041507900009", "6281234567810",
-]  # fmt: skip
-
-
-def _digits_and_words(text: str) -> str:
-    """Digits without their separators (a NIK written 5371.04.150790.0005 is still that NIK) beside the text."""
-    return re.sub(r"(?<=\d)[ .-](?=\d)", "", text) + "\n" + text
-
-
 def test_personal_data_in_odd_places_reaches_no_table_and_no_report(
     pg: object, tmp_path: Path, data_dir: dict[str, str]
 ) -> None:
     path = tmp_path / "aduan_pupr_data_pribadi.csv"
-    path.write_text("\n".join([ODD_PLACES_HEADER, *ODD_PLACES_ROWS]) + "\n", encoding="utf-8")
+    odd_places.write(path, "ingest")
     res = muara("ingest", str(path), "--dataset", "aduan", "--sender", "PUPR", "--json", env=data_dir)
     answer = _json_lines(res.stdout)[0]
     assert (answer["rows_read"], answer["rows_loaded"], answer["rows_rejected"]) == (3, 1, 2), answer
@@ -395,7 +369,7 @@ def test_personal_data_in_odd_places_reaches_no_table_and_no_report(
     assert {p.suffix for p in reports} >= {".txt", ".html", ".csv"}, reports
     texts += [(str(p.name), p.read_text(encoding="utf-8-sig")) for p in reports]
     texts.append(("stdout", res.stdout + res.stderr))
-    leaks = [(where, s) for where, text in texts for s in ODD_PLACES_SECRETS if s in _digits_and_words(text)]
+    leaks = odd_places.leaks(texts)
     assert not leaks, leaks
     quarantined = [t for where, t in texts if where == "quarantine.aduan"]
     assert len(quarantined) == 2 and all("NIK Suami" in t and "disamarkan]" in t for t in quarantined)

@@ -541,7 +541,21 @@ def ingest_file(
 def ingest_pending(item: dict[str, str]) -> dict[str, object]:
     """The ingest DAG's task for one inbox file (``inbox.Pending.as_dict()``): ingest it, write the report,
     archive it, and return the summary the DAG's Asset events are decided from."""
-    out = ingest_file(Path(item["path"]), item["dataset"], item["sender"], archive=True)
+    path = Path(item["path"])
+    out = ingest_file(path, item["dataset"], item["sender"], archive=True)
     summary = out.as_json()
     keys = ("dataset", "sender", "status", "rows_read", "rows_loaded", "rows_rejected", "batch_id", "reason")
+    # one line per file for the task log: counts and codes only (the name escaped: it is the officer's text)
+    logging.getLogger(__name__).info(
+        "%s/%s %s: %s%s, %d read, %d loaded, %d rejected, batch %s",
+        summary["sender"],
+        summary["dataset"],
+        ascii(path.name),
+        summary["status"],
+        f" ({summary['reason']})" if summary["reason"] else "",
+        summary["rows_read"],
+        summary["rows_loaded"],
+        summary["rows_rejected"],
+        summary["batch_id"],
+    )
     return {k: summary[k] for k in keys}

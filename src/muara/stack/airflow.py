@@ -87,11 +87,33 @@ def healthy(status: dict[str, str] | None = None) -> bool:
     return all(status.get(name) == "healthy" for name in wanted)
 
 
+def _shim() -> Path:
+    """A folder holding an ``airflow`` that runs the real one, adding ``--skip-serve-logs`` to the scheduler and the
+    triggerer. Their log servers listen on every interface (``airflow/utils/serve_logs/core.py`` binds ``""``; no
+    setting changes it), and on one machine they are not needed: the api-server reads task logs from the files."""
+    folder = home() / "bin"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    real = Path(sys.executable).parent / "airflow"
+    script = folder / "airflow"
+    script.write_text(
+        "#!/bin/sh\n"
+        "# written by muara (stack/airflow.py): no log servers on every interface, see _shim()\n"
+        'case "$1" in\n'
+        f'  scheduler|triggerer) exec "{real}" "$@" --skip-serve-logs ;;\n'
+        "esac\n"
+        f'exec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o700)
+    return folder
+
+
 def _env() -> dict[str, str]:
-    """Muara's environment with its venv first on PATH: standalone starts each component as ``airflow <cmd>``."""
+    """Muara's environment with its venv first on PATH (standalone starts each component as ``airflow <cmd>``),
+    after the folder of :func:`_shim`."""
     bin_dir = str(Path(sys.executable).parent)
     env = dict(os.environ)
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = f"{_shim()}{os.pathsep}{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(Path(bin_dir).parent)
     env.setdefault("AIRFLOW_CONN_MUARA_WAREHOUSE", db.url())
     env["AIRFLOW__API__PORT"] = str(port())
