@@ -31,7 +31,13 @@ PAGE_CSP = (
 )
 #: the reports are self-contained pages with inline styles and no script of theirs to run
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
-RATE_LIMITS = {"post": (60, 60.0), "any": (600, 60.0)}  # requests per window (seconds), per client address
+
+def rate_limits() -> dict[str, tuple[int, float]]:
+    """Requests per minute per client address: POSTs (``MUARA_PORTAL_POSTS_PER_MINUTE``, default 60) and all."""
+    import os
+
+    posts = int(os.environ.get("MUARA_PORTAL_POSTS_PER_MINUTE") or 60)
+    return {"post": (posts, 60.0), "any": (max(600, posts * 4), 60.0)}
 
 
 def too_large_text() -> str:
@@ -107,11 +113,12 @@ def _plain_page(status: int, text: str) -> str:
 
 
 class RateLimit:
-    """A sliding window per client address: ``RATE_LIMITS`` for POSTs and for everything; 429 beyond."""
+    """A sliding window per client address: ``rate_limits()`` for POSTs and for everything; 429 beyond."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.seen: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self.limits = rate_limits()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
@@ -121,7 +128,7 @@ class RateLimit:
         now = time.monotonic()
         kinds = ("any", "post") if scope["method"] == "POST" else ("any",)
         for kind in kinds:
-            most, window = RATE_LIMITS[kind]
+            most, window = self.limits[kind]
             hits = self.seen[(who, kind)]
             while hits and hits[0] < now - window:
                 hits.popleft()
@@ -212,6 +219,8 @@ def create_app() -> FastAPI:
         text = exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat diproses."
         if exc.status_code == 404 and text == "Not Found":
             text = "Halaman ini tidak ada."
+        if exc.status_code == 400 and "multipart" in text.lower():
+            text = "Isi kiriman tidak terbaca sebagai formulir unggah (multipart). Kirim ulang berkasnya."
         if exc.status_code == 405:
             text = "Cara permintaan ini tidak dilayani di alamat ini."
         return _error(request, exc.status_code, text, dict(exc.headers or {}))

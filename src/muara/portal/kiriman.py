@@ -15,7 +15,7 @@ import os
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -42,10 +42,27 @@ class Received:
     size: int
 
 
+#: a checked file nobody sent within this many seconds is removed from the staging folder
+STAGING_KEEP = 24 * 3600
+
+
 def staging_dir() -> Path:
     folder = inbox.inbox_dir() / STAGING
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def sweep(now: float | None = None) -> int:
+    """Remove checked files older than a day that were never sent (their rows stay, as ``diperiksa``)."""
+    import time
+
+    now = time.time() if now is None else now
+    gone = 0
+    for path in staging_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < now - STAGING_KEEP:
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone
 
 
 def display_name(name: str | None) -> str:
@@ -66,6 +83,7 @@ def receive(source: BinaryIO, original_name: str | None, limit: int | None = Non
     """Copy an upload into the staging folder under a generated name, hashing it; ``TooLarge`` (and nothing
     left behind) past ``limit`` bytes."""
     limit = settings.max_file_bytes() if limit is None else limit
+    sweep()
     shown = display_name(original_name)
     stored = stored_name_for(original_name or "")
     path = staging_dir() / stored
@@ -183,6 +201,3 @@ def history(conn: Any, sender: str | None, limit: int = 200) -> list[dict[str, A
     portal's files still waiting for the ingest DAG."""
     return [dict(r) for r in conn.execute(HISTORY_SQL, (sender, sender, limit)).fetchall()]
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

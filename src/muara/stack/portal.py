@@ -29,7 +29,8 @@ def url() -> str:
 
 def _service() -> service.Service:
     home = settings.data_dir() / "portal"
-    return service.Service("Pintu Data", home / "portal.pid", home / "portal.log", marker="muara.portal.app")
+    port = settings.portal_port()  # one server per port: two on one data folder keep their own pid files
+    return service.Service("Pintu Data", home / f"portal-{port}.pid", home / f"portal-{port}.log", "muara.portal.app")
 
 
 def answers() -> bool:
