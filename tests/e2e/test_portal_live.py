@@ -158,9 +158,11 @@ def test_officer_uploads_checks_sends_and_reads_the_answer_in_a_browser(live: di
             assert "DITERIMA SEMUA" in page.content()
 
             other = context.browser.new_context() if context.browser else None
-            other_page = other.new_page() if other else pw.chromium.launch(
-                executable_path=CHROMIUM, args=FLAGS, headless=True
-            ).new_page()
+            other_page = (
+                other.new_page()
+                if other
+                else pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True).new_page()
+            )
             other_page.goto(f"{base}/masuk")
             other_page.fill("input[name=username]", "opd_dlhk")
             other_page.fill("input[name=password]", live["logins"]["opd_dlhk"])

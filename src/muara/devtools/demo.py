@@ -282,6 +282,7 @@ def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = pr
         say(f"            every OPD's login: {provision.logins_file()}")
     say(f"  Portal    {portal_server.url()}   (Pintu Data: officers upload, check and follow their files)")
     say(f"            an officer of Dinas PUPR: opd_pupr / {portal_logins.get('opd_pupr')}")
-    say(f"            admin: admin / {portal_logins.get('admin')}; every sender's login: {portal_accounts.logins_file()}")
+    say(f"            admin: admin / {portal_logins.get('admin')}")
+    say(f"            every sender's login: {portal_accounts.logins_file()}")
     say(f"  inbox     {inbox.inbox_dir()}/<sender>/<dataset>/   reports: {settings.data_dir() / 'reports'}/<sender>/")
     say("Stop everything with `make stop`.")

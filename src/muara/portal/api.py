@@ -4,18 +4,20 @@ inbox and ``ingest`` DAG as everyone else, and the ledger's answer to ask for la
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from muara.portal import accounts, kiriman
 from muara.portal import db as portal_db
-from muara.portal.deps import Caller, bearer, client, conn
+from muara.portal.deps import Caller, CallerDep, Conn, client
 
 router = APIRouter(prefix="/api/v1", tags=["kiriman"])
+DatasetField = Annotated[str, Form(description="Nama dataset, misalnya aduan")]
+FileField = Annotated[UploadFile, File(description="Berkas CSV, XLSX atau JSON")]
 
 
 class Diterima(BaseModel):
@@ -70,10 +72,10 @@ def _dataset_for(caller: Caller, dataset: str) -> None:
 @router.post("/kiriman", status_code=202, response_model=Diterima, responses=ERRORS)
 async def kirim(
     request: Request,
-    dataset: str = Form(..., description="Nama dataset, misalnya aduan"),
-    file: UploadFile = File(..., description="Berkas CSV, XLSX atau JSON"),
-    caller: Caller = Depends(bearer),
-    c: Any = Depends(conn),
+    dataset: DatasetField,
+    file: FileField,
+    caller: CallerDep,
+    c: Conn,
 ) -> Diterima:
     """Send a file: it lands in the inbox at once and the ingest DAG is triggered."""
     from muara.portal.trigger import trigger_ingest
@@ -100,7 +102,7 @@ async def kirim(
 
 
 @router.get("/kiriman/{kiriman_id}", response_model=Status, responses={404: {"model": Galat}, 401: ERRORS[401]})
-def status(kiriman_id: uuid.UUID, caller: Caller = Depends(bearer), c: Any = Depends(conn)) -> Status:
+def status(kiriman_id: uuid.UUID, caller: CallerDep, c: Conn) -> Status:
     """What became of a file this sender sent; another sender's id answers 404."""
     row = kiriman.one(c, kiriman_id, caller.sender)
     if row is None or row["state"] != "diterima":
@@ -123,10 +125,10 @@ def status(kiriman_id: uuid.UUID, caller: Caller = Depends(bearer), c: Any = Dep
 @router.post("/periksa", responses=ERRORS)
 async def periksa(
     request: Request,
-    dataset: str = Form(...),
-    file: UploadFile = File(...),
-    caller: Caller = Depends(bearer),
-    c: Any = Depends(conn),
+    dataset: DatasetField,
+    file: FileField,
+    caller: CallerDep,
+    c: Conn,
 ) -> JSONResponse:
     """Check a file without loading it: the ``muara check --json`` answer, plus every rejected row
     (``rejected_rows``: baris, kolom, nilai, aturan, perbaikan) and ``exit_code`` (0, 1, or 2: unusable)."""

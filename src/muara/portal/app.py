@@ -11,10 +11,11 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from muara import settings
@@ -31,6 +32,7 @@ PAGE_CSP = (
 )
 #: the reports are self-contained pages with inline styles and no script of theirs to run
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
+
 
 def rate_limits() -> dict[str, tuple[int, float]]:
     """Requests per minute per client address: POSTs (``MUARA_PORTAL_POSTS_PER_MINUTE``, default 60) and all."""
@@ -185,24 +187,30 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    def _is_api(request: Request) -> bool:
-        return request.url.path.startswith("/api/")
+    install_error_pages(app)
+    return app
 
-    def _error(request: Request, status: int, text: str, headers: dict[str, str] | None = None) -> Response:
-        if _is_api(request):
-            resp: Response = JSONResponse({"detail": text}, status, headers=headers)
-            _headers(resp, request.url.path)
-            return resp
-        try:
-            from muara.portal import db as portal_db
 
-            with portal_db.connect() as c:
-                s = optional_session(request, c)
-        except Exception:
-            s = None
-        resp = pages.render(request, "galat.html", s, status_code=status, code=status, text=text)
-        _headers(resp, "/")
+def _error(request: Request, status: int, text: str, headers: dict[str, str] | None = None) -> Response:
+    """An error as JSON for the API and as a page in Bahasa for the officer; never a stack trace."""
+    if request.url.path.startswith("/api/"):
+        resp: Response = JSONResponse({"detail": text}, status, headers=headers)
+        _headers(resp, request.url.path)
         return resp
+    try:
+        from muara.portal import db as portal_db
+
+        with portal_db.connect() as c:
+            s = optional_session(request, c)
+    except Exception:
+        s = None
+    resp = pages.render(request, "galat.html", s, status_code=status, code=status, text=text)
+    _headers(resp, "/")
+    return resp
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Every error an officer or a system can meet, in Bahasa; Starlette's own (404, 405) included."""
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
@@ -241,5 +249,3 @@ def create_app() -> FastAPI:
             "Terjadi kesalahan di sistem Muara, bukan karena berkas Anda. Kesalahan ini sudah tercatat untuk tim "
             "data; coba lagi beberapa saat lagi atau hubungi admin Muara.",
         )
-
-    return app

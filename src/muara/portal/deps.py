@@ -10,8 +10,8 @@ import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
@@ -31,6 +31,9 @@ class LoginRequired(Exception):
 def conn() -> Iterator[Any]:
     with portal_db.connect() as c:
         yield c
+
+
+Conn = Annotated[Any, Depends(conn)]
 
 
 def client(request: Request) -> str:
@@ -60,7 +63,7 @@ def open_session(c: Any, account: accounts.Account) -> tuple[str, Session]:
     sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     c.execute(
         "insert into portal.session (id_hash, username, csrf, expires_at) values (%s, %s, %s, %s)",
-        (_hash(sid), account.username, csrf, datetime.now(timezone.utc) + timedelta(hours=SESSION_HOURS)),
+        (_hash(sid), account.username, csrf, datetime.now(UTC) + timedelta(hours=SESSION_HOURS)),
     )
     return sid, Session(account, csrf)
 
@@ -70,7 +73,7 @@ def close_session(c: Any, request: Request) -> None:
         c.execute("delete from portal.session where id_hash = %s", (_hash(sid),))
 
 
-def optional_session(request: Request, c: Any = Depends(conn)) -> Session | None:
+def optional_session(request: Request, c: Conn) -> Session | None:
     sid = request.cookies.get(SESSION_COOKIE)
     if not sid or len(sid) > 100:
         return None
@@ -84,11 +87,17 @@ def optional_session(request: Request, c: Any = Depends(conn)) -> Session | None
     return Session(accounts.Account(row["username"], row["sender"], row["role"]), row["csrf"])
 
 
-def session(s: Session | None = Depends(optional_session)) -> Session:
+OptionalSession = Annotated[Session | None, Depends(optional_session)]
+
+
+def session(s: OptionalSession) -> Session:
     """The logged-in officer; every page but /masuk depends on it."""
     if s is None:
         raise LoginRequired()
     return s
+
+
+SessionDep = Annotated[Session, Depends(session)]
 
 
 def check_csrf(s: Session, token: str | None) -> None:
@@ -105,7 +114,7 @@ class Caller:
     token_id: Any
 
 
-def bearer(request: Request, c: Any = Depends(conn)) -> Caller:
+def bearer(request: Request, c: Conn) -> Caller:
     """``Authorization: Bearer <token>``: a live token of a sender, or 401."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -123,7 +132,10 @@ def bearer(request: Request, c: Any = Depends(conn)) -> Caller:
     return Caller(sender, token_id)
 
 
-def report_reader(request: Request, c: Any = Depends(conn)) -> tuple[str | None, bool]:
+CallerDep = Annotated[Caller, Depends(bearer)]
+
+
+def report_reader(request: Request, c: Conn) -> tuple[str | None, bool]:
     """For report files: the officer's session or a system's token. Returns (sender, is_admin)."""
     if request.headers.get("authorization"):
         caller = bearer(request, c)
@@ -132,3 +144,6 @@ def report_reader(request: Request, c: Any = Depends(conn)) -> tuple[str | None,
     if s is None:
         raise LoginRequired()
     return s.sender, s.account.is_admin
+
+
+ReportReader = Annotated[tuple[str | None, bool], Depends(report_reader)]

@@ -11,7 +11,7 @@ frequency has passed but the 12 hours of tolerance have not. Change the rule the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 TOLERANCE = timedelta(hours=12)
@@ -61,7 +61,7 @@ def for_sender(conn: Any, sender: str, datasets: list[str], now: datetime | None
     """One line per dataset ``sender`` must send, from the ledger."""
     from muara.contract.model import get
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = conn.execute(
         "select dataset, max(started_at) as last_file_at, "
         "max(started_at) filter (where status = any(%s)) as last_data_at, "

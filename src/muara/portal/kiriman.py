@@ -200,4 +200,3 @@ def history(conn: Any, sender: str | None, limit: int = 200) -> list[dict[str, A
     """Every file of ``sender`` (None: all), newest first: the ledger's rows (portal, API or folder) and the
     portal's files still waiting for the ingest DAG."""
     return [dict(r) for r in conn.execute(HISTORY_SQL, (sender, sender, limit)).fetchall()]
-

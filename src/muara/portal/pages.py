@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -19,16 +19,16 @@ from muara.portal import db as portal_db
 from muara.portal.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    Conn,
+    OptionalSession,
+    ReportReader,
     Session,
+    SessionDep,
     check_csrf,
     client,
     close_session,
-    conn,
     cookie_options,
     open_session,
-    optional_session,
-    report_reader,
-    session,
 )
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -58,7 +58,7 @@ def _sender_name(sender: str | None) -> str:
 
 # ---------------------------------------------------------------------------------------------------- masuk
 @router.get("/masuk")
-def masuk_form(request: Request, s: Session | None = Depends(optional_session)) -> Response:
+def masuk_form(request: Request, s: OptionalSession) -> Response:
     if s is not None:
         return RedirectResponse("/", 303)
     token = secrets.token_urlsafe(32)
@@ -68,7 +68,7 @@ def masuk_form(request: Request, s: Session | None = Depends(optional_session)) 
 
 
 @router.post("/masuk")
-async def masuk(request: Request, c: Any = Depends(conn)) -> Response:
+async def masuk(request: Request, c: Conn) -> Response:
     form = await request.form()
     token, cookie = str(form.get("csrf") or ""), request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     if not token or not secrets.compare_digest(token.encode(), cookie.encode()):
@@ -93,7 +93,7 @@ async def masuk(request: Request, c: Any = Depends(conn)) -> Response:
 
 
 @router.post("/keluar")
-async def keluar(request: Request, s: Session = Depends(session), c: Any = Depends(conn)) -> Response:
+async def keluar(request: Request, s: SessionDep, c: Conn) -> Response:
     form = await request.form()
     check_csrf(s, str(form.get("csrf") or ""))
     close_session(c, request)
@@ -105,7 +105,7 @@ async def keluar(request: Request, s: Session = Depends(session), c: Any = Depen
 
 # -------------------------------------------------------------------------------------------------- beranda
 @router.get("/")
-def beranda(request: Request, s: Session = Depends(session), c: Any = Depends(conn)) -> Response:
+def beranda(request: Request, s: SessionDep, c: Conn) -> Response:
     from muara.portal import jadwal
 
     if s.sender is None:  # admin: every sender's lines
@@ -124,7 +124,7 @@ def _datasets(s: Session) -> list[str]:
 
 
 @router.get("/unggah")
-def unggah_form(request: Request, s: Session = Depends(session)) -> Response:
+def unggah_form(request: Request, s: SessionDep) -> Response:
     return render(request, "unggah.html", s, datasets=_datasets(s), senders=accounts.senders())
 
 
@@ -142,7 +142,7 @@ def _owned(s: Session, dataset: str, sender_field: str | None) -> str:
 
 
 @router.post("/unggah")
-async def unggah(request: Request, s: Session = Depends(session), c: Any = Depends(conn)) -> Response:
+async def unggah(request: Request, s: SessionDep, c: Conn) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     from muara.portal.checking import check
@@ -202,9 +202,7 @@ async def unggah(request: Request, s: Session = Depends(session), c: Any = Depen
 
 
 @router.post("/unggah/{kiriman_id}/kirim")
-async def kirim(
-    request: Request, kiriman_id: uuid.UUID, s: Session = Depends(session), c: Any = Depends(conn)
-) -> Response:
+async def kirim(request: Request, kiriman_id: uuid.UUID, s: SessionDep, c: Conn) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     from muara.portal.trigger import trigger_ingest
@@ -219,8 +217,8 @@ async def kirim(
     if row["check_exit"] == 2:
         raise HTTPException(
             409,
-            "Berkas ini tidak dapat dikirim karena tidak bisa dibaca sebagai data "
-            f"{row['dataset']}: {(row['check_answer'] or {}).get('message') or ''} Perbaiki berkasnya lalu unggah lagi.",
+            f"Berkas ini tidak dapat dikirim karena tidak bisa dibaca sebagai data {row['dataset']}: "
+            f"{(row['check_answer'] or {}).get('message') or ''} Perbaiki berkasnya lalu unggah lagi.",
         )
     kiriman.deliver(c, kiriman_id, row["sender"], row["dataset"], row["stored_name"])
     triggered = await run_in_threadpool(trigger_ingest, f"Pintu Data: kiriman {kiriman_id}")
@@ -240,7 +238,7 @@ async def kirim(
 
 # --------------------------------------------------------------------------------------------------- riwayat
 @router.get("/riwayat")
-def riwayat(request: Request, s: Session = Depends(session), c: Any = Depends(conn)) -> Response:
+def riwayat(request: Request, s: SessionDep, c: Conn) -> Response:
     rows = kiriman.history(c, s.sender)
     fresh = request.query_params.get("baru")
     return render(request, "riwayat.html", s, rows=rows, fresh=fresh, tz=settings.city().tz)
@@ -248,7 +246,7 @@ def riwayat(request: Request, s: Session = Depends(session), c: Any = Depends(co
 
 # --------------------------------------------------------------------------------------------------- templat
 @router.get("/templat")
-def templat_list(request: Request, s: Session = Depends(session)) -> Response:
+def templat_list(request: Request, s: SessionDep) -> Response:
     from muara.contract.model import get
 
     items = [(name, get(name).title, get(name).frequency_text) for name in _datasets(s)]
@@ -256,7 +254,7 @@ def templat_list(request: Request, s: Session = Depends(session)) -> Response:
 
 
 @router.get("/templat/{dataset}.xlsx")
-def templat_file(dataset: str, s: Session = Depends(session)) -> Response:
+def templat_file(dataset: str, s: SessionDep) -> Response:
     from muara.portal import templat
 
     if dataset not in _datasets(s):
@@ -295,7 +293,7 @@ def _report_files(c: Any, batch_id: str, who: tuple[str | None, bool]) -> dict[s
 
 
 @router.get("/laporan/{batch_id}/")
-def laporan(batch_id: str, c: Any = Depends(conn), who: tuple[str | None, bool] = Depends(report_reader)) -> Response:
+def laporan(batch_id: str, c: Conn, who: ReportReader) -> Response:
     files = _report_files(c, batch_id, who)
     if "html" not in files:
         raise HTTPException(404, NOT_FOUND)
@@ -303,15 +301,11 @@ def laporan(batch_id: str, c: Any = Depends(conn), who: tuple[str | None, bool] 
 
 
 @router.get("/laporan/{batch_id}/{name}")
-def laporan_file(
-    batch_id: str, name: str, c: Any = Depends(conn), who: tuple[str | None, bool] = Depends(report_reader)
-) -> Response:
+def laporan_file(batch_id: str, name: str, c: Conn, who: ReportReader) -> Response:
     """``ditolak.csv``, ``gx``, or the GX page by the name the HTML report links it with."""
     files = _report_files(c, batch_id, who)
     if name == "ditolak.csv" and "csv" in files:
-        return FileResponse(
-            files["csv"], media_type="text/csv; charset=utf-8", filename=f"{batch_id[:8]}_ditolak.csv"
-        )
+        return FileResponse(files["csv"], media_type="text/csv; charset=utf-8", filename=f"{batch_id[:8]}_ditolak.csv")
     if "gx" in files and name in ("gx", files["gx"].name):
         return FileResponse(files["gx"], media_type="text/html; charset=utf-8")
     raise HTTPException(404, NOT_FOUND)
