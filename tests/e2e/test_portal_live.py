@@ -45,17 +45,22 @@ IMG = ROOT / "docs" / "img"
 WITHIN = 60.0
 
 
-def _settle(api: airflow_server.Api, timeout: float = 420.0) -> None:
-    """Let the scheduled run that switching the DAG on starts (an empty inbox) finish first: the 60 s measure
-    is the portal's trigger, not a queue behind ``max_active_runs=1``."""
-    started = time.monotonic()
+def _settle(api: airflow_server.Api, timeout: float = 120.0) -> None:
+    """Switching the DAG on starts a scheduled run over the (empty) inbox; end it at once (marked success through
+    the REST API), so the 60 s measure is the portal's trigger, not a queue behind ``max_active_runs=1``."""
+    from urllib.parse import quote
+
+    started, ended = time.monotonic(), 0
     while time.monotonic() - started < timeout:
-        runs = api.runs("ingest")
-        if (runs or time.monotonic() - started > 30) and not [r for r in runs if r["state"] in ("queued", "running")]:
-            print(f"ingest DAG idle after {time.monotonic() - started:.0f} s")
+        busy = [r for r in api.runs("ingest") if r["state"] in ("queued", "running")]
+        if not busy and (ended or time.monotonic() - started > 30):
+            print(f"ingest DAG idle after {time.monotonic() - started:.0f} s ({ended} scheduled run(s) ended)")
             return
-        time.sleep(3)
-    raise AssertionError(f"the ingest DAG's first scheduled run did not end within {timeout:.0f} s")
+        for run in busy:
+            api.patch(f"/api/v2/dags/ingest/dagRuns/{quote(run['dag_run_id'], safe='')}", {"state": "success"})
+            ended += 1
+        time.sleep(2)
+    raise AssertionError(f"the ingest DAG did not come to rest within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="module")

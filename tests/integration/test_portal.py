@@ -327,3 +327,16 @@ def test_rate_limit_and_status(served: dict[str, Any]) -> None:
     with portal(env) as base:
         codes = [httpx.post(f"{base}/api/v1/periksa").status_code for _ in range(7)]
     assert codes[:5] == [401] * 5 and codes[5:] == [429, 429], codes
+
+
+def test_named_officer_logs_in_and_out(served: dict[str, Any]) -> None:
+    added = muara("portal", "user", "add", "--sender", "PUPR", "--username", "budi_pupr", env=served["env"])
+    assert added.returncode == 0, added.stdout + added.stderr
+    password = added.stdout.strip().rsplit(": ", 1)[1]
+    o = Officer(served["base"])
+    assert o.login("budi_pupr", password).status_code == 303
+    assert "budi_pupr · PUPR" in o.http.get("/").text
+    assert o.http.post("/keluar", data={"csrf": o.csrf}).status_code == 303
+    assert o.http.get("/").headers["location"] == "/masuk"  # the session is gone on the server too
+    wrong = muara("portal", "user", "add", "--sender", "TIDAKADA", "--username", "siapa", env=served["env"])
+    assert wrong.returncode == 2 and "tidak terdaftar" in wrong.stderr
