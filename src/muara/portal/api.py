@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -21,11 +21,10 @@ FileField = Annotated[UploadFile, File(description="Berkas CSV, XLSX atau JSON")
 
 
 class Diterima(BaseModel):
-    """The file is in the inbox; ask ``GET /api/v1/kiriman/{id}`` for what became of it."""
+    """The file is in the inbox and the ingest DAG is being triggered; ask ``GET /api/v1/kiriman/{id}``."""
 
     id: uuid.UUID
     status: Literal["diterima"] = "diterima"
-    antre: bool  # True: Airflow did not take the trigger; the file waits for the next inbox scan (2 minutes)
 
 
 class Status(BaseModel):
@@ -35,6 +34,7 @@ class Status(BaseModel):
     dataset: str
     file: str
     status: Literal["diterima", "loaded", "partial", "rejected", "duplicate", "failed"]
+    #: True while Airflow did not take the trigger: the file waits for the inbox scan (every 2 minutes)
     antre: bool
     rows_read: int | None
     rows_loaded: int | None
@@ -76,16 +76,16 @@ async def kirim(
     file: FileField,
     caller: CallerDep,
     c: Conn,
+    background: BackgroundTasks,
 ) -> Diterima:
-    """Send a file: it lands in the inbox at once and the ingest DAG is triggered."""
-    from muara.portal.trigger import trigger_ingest
+    """Send a file: it lands in the inbox at once and the ingest DAG is triggered (after this answer)."""
+    from muara.portal.trigger import trigger_and_mark
 
     _dataset_for(caller, dataset)
     got = await run_in_threadpool(kiriman.receive, file.file, file.filename)
     kiriman.record(c, got, sender=caller.sender, dataset=dataset, via="api", token_id=caller.token_id)
     kiriman.deliver(c, got.id, caller.sender, dataset, got.stored_name)
-    triggered = await run_in_threadpool(trigger_ingest, f"Pintu Data API: kiriman {got.id}")
-    kiriman.mark_trigger(c, got.id, triggered)
+    background.add_task(trigger_and_mark, got.id)
     portal_db.audit(
         c,
         "kirim",
@@ -96,9 +96,8 @@ async def kirim(
         dataset=dataset,
         berkas=got.original_name,
         bytes=got.size,
-        dipicu=triggered,
     )
-    return Diterima(id=got.id, antre=not triggered)
+    return Diterima(id=got.id)
 
 
 @router.get("/kiriman/{kiriman_id}", response_model=Status, responses={404: {"model": Galat}, 401: ERRORS[401]})

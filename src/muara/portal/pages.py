@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -109,10 +109,7 @@ def beranda(request: Request, s: SessionDep, c: Conn) -> Response:
     from muara.portal import jadwal
 
     if s.sender is None:  # admin: every sender's lines
-        lines = [
-            (sender, jadwal.for_sender(c, sender, accounts.datasets_of(sender)))
-            for sender in list(accounts.senders())[:60]
-        ]
+        lines = [(sender, jadwal.for_sender(c, sender, accounts.datasets_of(sender))) for sender in accounts.senders()]
     else:
         lines = [(s.sender, jadwal.for_sender(c, s.sender, accounts.datasets_of(s.sender)))]
     return render(request, "beranda.html", s, lines=lines, names=accounts.senders(), tz=settings.city().tz)
@@ -202,10 +199,11 @@ async def unggah(request: Request, s: SessionDep, c: Conn) -> Response:
 
 
 @router.post("/unggah/{kiriman_id}/kirim")
-async def kirim(request: Request, kiriman_id: uuid.UUID, s: SessionDep, c: Conn) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
-    from muara.portal.trigger import trigger_ingest
+async def kirim(
+    request: Request, kiriman_id: uuid.UUID, s: SessionDep, c: Conn, background: BackgroundTasks
+) -> Response:
+    """Into the inbox at once; the ingest DAG is triggered after the answer is sent (Riwayat follows it)."""
+    from muara.portal.trigger import trigger_and_mark
 
     form = await request.form()
     check_csrf(s, str(form.get("csrf") or ""))
@@ -221,8 +219,7 @@ async def kirim(request: Request, kiriman_id: uuid.UUID, s: SessionDep, c: Conn)
             f"{(row['check_answer'] or {}).get('message') or ''} Perbaiki berkasnya lalu unggah lagi.",
         )
     kiriman.deliver(c, kiriman_id, row["sender"], row["dataset"], row["stored_name"])
-    triggered = await run_in_threadpool(trigger_ingest, f"Pintu Data: kiriman {kiriman_id}")
-    kiriman.mark_trigger(c, kiriman_id, triggered)
+    background.add_task(trigger_and_mark, kiriman_id)
     portal_db.audit(
         c,
         "kirim",
@@ -231,7 +228,6 @@ async def kirim(request: Request, kiriman_id: uuid.UUID, s: SessionDep, c: Conn)
         client=client(request),
         kiriman=str(kiriman_id),
         dataset=row["dataset"],
-        dipicu=triggered,
     )
     return RedirectResponse(f"/riwayat?baru={kiriman_id}", 303)
 

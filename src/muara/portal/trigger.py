@@ -17,8 +17,11 @@ import urllib.error
 import urllib.request
 
 DAG_ID = "ingest"
-TIMEOUT = 5.0
+#: the trigger runs after the officer's answer is sent (a background task), so it can wait for a busy api-server
+TIMEOUT = 30.0
+TOKEN_SECONDS = 600.0  # a JWT is reused this long (Airflow's default lifetime is far longer)
 log = logging.getLogger(__name__)
+_token: dict[str, tuple[float, str]] = {}
 
 
 def _where() -> tuple[str, str, str | None]:
@@ -45,16 +48,47 @@ def _post(url: str, body: object, token: str | None = None) -> dict[str, object]
     return dict(answer) if isinstance(answer, dict) else {}
 
 
+def _jwt(base: str, user: str, password: str, fresh: bool = False) -> str:
+    import time
+
+    cached = _token.get(base)
+    if cached and not fresh and cached[0] > time.monotonic():
+        return cached[1]
+    token = str(_post(f"{base}/auth/token", {"username": user, "password": password}).get("access_token"))
+    _token[base] = (time.monotonic() + TOKEN_SECONDS, token)
+    return token
+
+
 def trigger_ingest(note: str) -> bool:
     """Start an ``ingest`` run now; False (and a log line) when Airflow cannot be reached or refuses."""
     base, user, password = _where()
     if not password:
         log.warning("no Airflow password known: the file waits for the ingest DAG's next scan")
         return False
+    body = {"logical_date": None, "note": note[:200]}
     try:
-        token = _post(f"{base}/auth/token", {"username": user, "password": password}).get("access_token")
-        _post(f"{base}/api/v2/dags/{DAG_ID}/dagRuns", {"logical_date": None, "note": note[:200]}, str(token))
+        try:
+            _post(f"{base}/api/v2/dags/{DAG_ID}/dagRuns", body, _jwt(base, user, password))
+        except urllib.error.HTTPError as exc:
+            if exc.code != 401:
+                raise
+            _post(f"{base}/api/v2/dags/{DAG_ID}/dagRuns", body, _jwt(base, user, password, fresh=True))
     except (urllib.error.URLError, OSError, ValueError) as exc:
         log.warning("Airflow at %s did not take the trigger (%s): the file waits for the next scan", base, exc)
         return False
     return True
+
+
+def trigger_and_mark(kiriman_id: object) -> None:
+    """The background task after a file is sent: trigger, then record on the kiriman whether Airflow took it
+    (``dipicu``) or the file waits for the scan (``antre``)."""
+    import uuid
+
+    from muara.portal import db as portal_db
+    from muara.portal import kiriman
+
+    ident = uuid.UUID(str(kiriman_id))
+    triggered = trigger_ingest(f"Pintu Data: kiriman {ident}")
+    with portal_db.connect() as conn:
+        kiriman.mark_trigger(conn, ident, triggered)
+        portal_db.audit(conn, "picu_ingest", kiriman=str(ident), dipicu=triggered)
