@@ -113,9 +113,9 @@ def status(kiriman_id: uuid.UUID, caller: CallerDep, c: Conn) -> Status:
         file=row["original_name"],
         status=row["status"] or "diterima",
         antre=row["status"] is None and row["trigger"] == "antre",
-        rows_read=row["rows_read"],
-        rows_loaded=row["rows_loaded"],
-        rows_rejected=row["rows_rejected"],
+        rows_read=row["rows_read"] if row["status"] else None,
+        rows_loaded=row["rows_loaded"] if row["status"] else None,
+        rows_rejected=row["rows_rejected"] if row["status"] else None,
         batch_id=batch,
         report_url=f"/laporan/{batch}/" if batch and row["report_path"] else None,
     )

@@ -161,10 +161,17 @@ def discard(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-STATUS_SQL = """
+#: the ledger row is committed a moment before its report is written (``pipeline.ingest_file``): until the report
+#: is there (or for a minute, for a run that wrote none) the file still counts as received, so whoever sees
+#: ``loaded`` also gets the report's link
+ANSWERED = "(b.report_path is not null or b.finished_at < now() - interval '1 minute')"
+
+STATUS_SQL = f"""
 select k.id, k.sender, k.dataset, k.original_name, k.stored_name, k.state, k.check_exit, k.check_answer,
        k.received_at, k.sent_at, k.trigger, k.via,
-       b.batch_id, b.status, b.rows_read, b.rows_loaded, b.rows_rejected, b.report_path, b.finished_at
+       case when {ANSWERED} then b.batch_id end as batch_id,
+       case when {ANSWERED} then b.status end as status,
+       b.rows_read, b.rows_loaded, b.rows_rejected, b.report_path, b.finished_at
 from portal.kiriman k
 left join muara.ingest_batch b
     on b.source_file = k.stored_name and b.sender = k.sender and b.dataset = k.dataset
@@ -179,12 +186,12 @@ def one(conn: Any, kiriman_id: uuid.UUID, sender: str | None) -> dict[str, Any] 
     return dict(row) if row else None
 
 
-HISTORY_SQL = """
+HISTORY_SQL = f"""
 select coalesce(b.started_at, k.sent_at) as waktu,
        coalesce(k.original_name, b.source_file) as nama_berkas,
        coalesce(b.sender, k.sender) as sender,
        coalesce(b.dataset, k.dataset) as dataset,
-       coalesce(b.status, 'diterima') as status,
+       case when {ANSWERED} then b.status else 'diterima' end as status,
        b.rows_read, b.rows_loaded, b.rows_rejected, b.batch_id, b.report_path, b.data_docs_path,
        k.id as kiriman_id, k.trigger, coalesce(k.via, 'folder') as via
 from muara.ingest_batch b
