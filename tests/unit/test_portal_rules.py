@@ -87,3 +87,12 @@ def test_template_explains_every_column_in_bahasa() -> None:
     assert set(explained) == set(get("aduan").column_names)
     assert explained["kode_opd"][6].endswith("isi dengan kode pengirim Anda sendiri")
     assert explained["nomor_aduan"][3] == "wajib"
+
+
+def test_cookies_are_secure_behind_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    from muara.portal import deps
+
+    monkeypatch.delenv("MUARA_PORTAL_HTTPS", raising=False)
+    assert deps.cookie_options() == {"httponly": True, "samesite": "lax", "secure": False, "path": "/"}
+    monkeypatch.setenv("MUARA_PORTAL_HTTPS", "1")
+    assert deps.cookie_options()["secure"] is True
