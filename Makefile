@@ -121,6 +121,10 @@ demo: contracts airflow-db dbt-manifest superset-install ## The whole stack on t
 airflow: airflow-db dbt-manifest ## Start Airflow (airflow standalone on :8080) in the background
 	$(MUARA) airflow up
 
+.PHONY: portal
+portal: db ## Start Pintu Data, the officers' upload portal and push API, on 127.0.0.1:8090 (muara portal up; logins in data/secrets/portal-logins.json)
+	$(MUARA) portal up
+
 .PHONY: warehouse
 warehouse: db dbt-manifest ## Build the dbt warehouse now (muara warehouse build: seeds, snapshots, models, tests)
 	$(MUARA) warehouse build
@@ -151,8 +155,8 @@ bench-warehouse: db ## Benchmark a full warehouse build against an incremental o
 	$(MUARA) bench warehouse --rows $${ROWS:-1000000}
 
 .PHONY: stop
-stop: ## Stop everything make demo started: Airflow, Superset and the embedded Postgres
-	@if [ -x $(MUARA) ]; then echo "airflow: $$($(MUARA) airflow stop)"; echo "superset: $$($(MUARA) superset stop)"; $(MUARA) db stop; fi
+stop: ## Stop everything make demo started: Airflow, Superset, the portal and the embedded Postgres
+	@if [ -x $(MUARA) ]; then echo "airflow: $$($(MUARA) airflow stop)"; echo "superset: $$($(MUARA) superset stop)"; echo "portal: $$($(MUARA) portal stop)"; $(MUARA) db stop; fi
 
 .PHONY: clean
 clean: stop ## Remove runtime data (data/, .airflow/) but keep .venv

@@ -599,6 +599,130 @@ def airflow_status() -> None:
         raise typer.Exit(1)
 
 
+# -------------------------------------------------------------------------------------------------- portal
+portal_app = typer.Typer(
+    help="Pintu Data: the officers' upload portal and push API on 127.0.0.1:8090 (MUARA_PORTAL_PORT).",
+    no_args_is_help=True,
+)
+portal_user_app = typer.Typer(help="Named officers' accounts.", no_args_is_help=True)
+portal_token_app = typer.Typer(help="API tokens per sender (stored hashed, shown once).", no_args_is_help=True)
+portal_app.add_typer(portal_user_app, name="user")
+portal_app.add_typer(portal_token_app, name="token")
+app.add_typer(portal_app, name="portal")
+
+
+def _portal_db() -> None:
+    from muara.stack import portal as portal_server
+
+    try:
+        portal_server.ensure_database()
+    except portal_server.PortalError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@portal_app.command("provision")
+def portal_provision() -> None:
+    """One account per sender (opd_<kode>, kel_<kode>) and admin, each with a new password written to
+    data/secrets/portal-logins.json (0600); safe to repeat."""
+    from muara.portal import accounts
+    from muara.portal import db as portal_db
+
+    _portal_db()
+    with portal_db.connect() as conn:
+        logins = accounts.provision(conn)
+    typer.echo(f"{len(logins)} accounts (admin and {len(logins) - 1} senders); logins in {accounts.logins_file()}")
+
+
+@portal_app.command("up")
+def portal_up() -> None:
+    """Provision the accounts and start the portal in the background; safe to repeat."""
+    from muara.stack import portal as portal_server
+
+    portal_provision()
+    try:
+        portal_server.up(say=typer.echo)
+    except portal_server.PortalError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@portal_app.command("stop")
+def portal_stop() -> None:
+    """Stop the portal started by `muara portal up`."""
+    from muara.stack import portal as portal_server
+
+    typer.echo("stopped" if portal_server.stop() else "not running")
+
+
+@portal_app.command("status")
+def portal_status() -> None:
+    """URL, pid and whether the portal answers. Exit 1 when it does not."""
+    from muara.stack import portal as portal_server
+
+    st = portal_server.status()
+    for line in st.lines():
+        typer.echo(line)
+    if not st.answers:
+        raise typer.Exit(1)
+
+
+@portal_user_app.command("add")
+def portal_user_add(
+    sender: Annotated[str, typer.Option("--sender", help="OPD or kelurahan code, e.g. PUPR.")],
+    username: Annotated[str, typer.Option("--username", help="Login name, e.g. budi_pupr.")],
+) -> None:
+    """Add (or reset) a named officer of SENDER; prints the generated password once."""
+    from muara.portal import accounts
+    from muara.portal import db as portal_db
+
+    _portal_db()
+    with portal_db.connect() as conn:
+        try:
+            password = accounts.add_user(conn, sender, username)
+        except accounts.AccountError as exc:
+            raise _fail(str(exc)) from exc
+    typer.echo(f"{username} ({sender}): {password}")
+
+
+@portal_token_app.command("create")
+def portal_token_create(
+    sender: Annotated[str, typer.Option("--sender", help="OPD or kelurahan code, e.g. PUPR.")],
+    label: Annotated[str | None, typer.Option(help="What the token is for, e.g. e-Lapor.")] = None,
+) -> None:
+    """A new API token for SENDER: printed once, kept only as its hash."""
+    from muara.portal import accounts
+    from muara.portal import db as portal_db
+
+    _portal_db()
+    with portal_db.connect() as conn:
+        try:
+            token_id, token = accounts.create_token(conn, sender, label, by="cli")
+        except accounts.AccountError as exc:
+            raise _fail(str(exc)) from exc
+        portal_db.audit(conn, "token_buat", sender=sender, client="cli", token=str(token_id))
+    typer.echo(f"id: {token_id}")
+    typer.echo(f"token: {token}")
+    typer.echo("the token is shown only now: keep it in the sending system's secrets", err=True)
+
+
+@portal_token_app.command("revoke")
+def portal_token_revoke(token_id: Annotated[str, typer.Argument(help="The id `token create` printed.")]) -> None:
+    """Revoke an API token at once. Exit 1 when no live token has that id."""
+    from muara.portal import accounts
+    from muara.portal import db as portal_db
+
+    _portal_db()
+    with portal_db.connect() as conn:
+        try:
+            done = accounts.revoke_token(conn, token_id)
+        except accounts.AccountError as exc:
+            raise _fail(str(exc)) from exc
+        if done:
+            portal_db.audit(conn, "token_cabut", client="cli", token=token_id)
+    typer.echo("revoked" if done else "no live token with that id")
+    if not done:
+        raise typer.Exit(1)
+
+
 # ---------------------------------------------------------------------------------------------------- demo
 @app.command("demo")
 def demo(

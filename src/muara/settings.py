@@ -39,6 +39,22 @@ def data_dir() -> Path:
     return Path(os.environ.get("MUARA_DATA_DIR") or project_root() / "data").resolve()
 
 
+def portal_port() -> int:
+    """Pintu Data, the officers' portal and push API (``muara portal up``): ``MUARA_PORTAL_PORT``, default 8090."""
+    return int(os.environ.get("MUARA_PORTAL_PORT") or 8090)
+
+
+def portal_https() -> bool:
+    """``MUARA_PORTAL_HTTPS=1`` when the portal is served behind HTTPS: its cookies are then marked Secure."""
+    return (os.environ.get("MUARA_PORTAL_HTTPS") or "").strip().lower() in ("1", "true", "yes")
+
+
+def max_file_bytes() -> int:
+    """The largest export accepted (``MUARA_MAX_FILE_MB``, default 2048 MB): the readers and the portal's upload
+    both hold files to it."""
+    return int(float(os.environ.get("MUARA_MAX_FILE_MB") or 2048) * 1024 * 1024)
+
+
 def city_code() -> str:
     return (os.environ.get("MUARA_CITY") or DEFAULT_CITY).strip()
 

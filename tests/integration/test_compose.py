@@ -226,8 +226,22 @@ def test_service_set(services: dict[str, dict[str, Any]], airflow_services: dict
     assert "8080:8080" in next(s for s in airflow_services.values() if s.get("command") == "api-server")["ports"]
 
 
+def test_portal_shares_the_inbox_and_triggers_the_api_server(services: dict[str, dict[str, Any]]) -> None:
+    """Pintu Data writes into the same inbox volume the workers read, serves the reports they write, keeps its
+    logins with the other generated secrets, and triggers the ingest DAG on the api-server."""
+    portal = services["portal"]
+    mounts = dict(reversed(v.split(":")[:2]) for v in portal["volumes"])
+    data_dir = portal["environment"]["MUARA_DATA_DIR"]
+    for sub in ("inbox", "archive", "reports", "secrets"):
+        assert mounts.get(f"{data_dir}/{sub}") in ("inbox", "archive", "reports", "muara-secrets"), sub
+    assert "8090:8090" in portal["ports"]
+    assert portal["environment"]["MUARA_AIRFLOW_URL"] == "http://airflow-apiserver:8080"
+    assert "AIRFLOW_ADMIN_PASSWORD:?" in portal["environment"]["MUARA_AIRFLOW_PASSWORD"]
+    assert "muara.portal.app:create_app" in " ".join(portal["command"])
+
+
 def test_airflow_services_share_one_configuration(airflow_services: dict[str, dict[str, Any]]) -> None:
-    assert len(airflow_services) == len(AIRFLOW_COMMANDS) + 2  # + airflow-init, superset-provision
+    assert len(airflow_services) == len(AIRFLOW_COMMANDS) + 3  # + airflow-init, superset-provision, portal
     for key in AIRFLOW_SHARED:
         values = {name: s["environment"].get(key) for name, s in airflow_services.items()}
         assert None not in values.values(), f"{key} missing in {[n for n, v in values.items() if v is None]}"

@@ -96,7 +96,15 @@ def reachable(start: str, graph: dict[str, set[str]] = GRAPH) -> set[str]:
     return seen
 
 
-RUNTIME = ("muara.readers", "muara.ingest", "muara.warehouse", "muara.contract", "muara.stack", "muara.dashboards")
+RUNTIME = (
+    "muara.readers",
+    "muara.ingest",
+    "muara.warehouse",
+    "muara.contract",
+    "muara.stack",
+    "muara.dashboards",
+    "muara.portal",
+)
 
 
 @pytest.mark.parametrize("room", RUNTIME)

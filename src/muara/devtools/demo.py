@@ -27,7 +27,9 @@ from typing import Any
 from muara import settings
 from muara.dashboards import provision
 from muara.ingest import inbox
+from muara.portal import accounts as portal_accounts
 from muara.stack import airflow as airflow_server
+from muara.stack import portal as portal_server
 from muara.stack import superset
 from muara.stack.airflow import AirflowError
 
@@ -229,6 +231,20 @@ def busiest_opd() -> str | None:
     return str(row[0]) if row else None
 
 
+def start_portal(say: Callable[[str], object]) -> dict[str, str]:
+    """Pintu Data up beside Airflow and Superset, its accounts provisioned (new passwords each time)."""
+    from muara.portal import db as portal_db
+
+    try:
+        portal_server.ensure_database()
+        with portal_db.connect() as conn:
+            logins = portal_accounts.provision(conn)
+        portal_server.up(say)
+    except portal_server.PortalError as exc:
+        raise DemoError(str(exc)) from exc
+    return logins
+
+
 def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = print) -> None:
     anchor = anchor or (date.today() - timedelta(days=1))
     try:
@@ -246,6 +262,7 @@ def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = pr
         done = provision.provision(say)
     except superset.SupersetError as exc:
         raise DemoError(str(exc)) from exc
+    portal_logins = start_portal(say)
 
     say("")
     say(f"Complaints now (marts.fct_aduan, {settings.city(None).name}):")
@@ -263,5 +280,9 @@ def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = pr
     if example and example in done.access.users:
         say(f"            an OPD ({done.access.users[example]}): {example} / {provision.user_password(example)}")
         say(f"            every OPD's login: {provision.logins_file()}")
+    say(f"  Portal    {portal_server.url()}   (Pintu Data: officers upload, check and follow their files)")
+    say(f"            an officer of Dinas PUPR: opd_pupr / {portal_logins.get('opd_pupr')}")
+    say(f"            admin: admin / {portal_logins.get('admin')}")
+    say(f"            every sender's login: {portal_accounts.logins_file()}")
     say(f"  inbox     {inbox.inbox_dir()}/<sender>/<dataset>/   reports: {settings.data_dir() / 'reports'}/<sender>/")
     say("Stop everything with `make stop`.")
