@@ -105,6 +105,14 @@ contracts: install ## Lint the contracts and check that generated files are fres
 generate: install ## Regenerate GX suites, raw DDL and dbt sources from schemas/
 	$(MUARA) contracts generate
 
+.PHONY: rute-model
+rute-model: install ## Train the complaint router (muara rute train) into src/muara/analytics/model/rute.joblib, from the corpus' train split
+	$(MUARA) rute train
+
+.PHONY: rute-model-check
+rute-model-check: install ## Check the committed router is current: retraining from the corpus (same seed) gives the same suggestions
+	$(MUARA) rute train --check
+
 .PHONY: demo-data
 demo-data: install ## Write demo exports for every dataset and sender into data/inbox
 	$(MUARA) demo-data --out $(DEMO_INBOX) --rows $(DEMO_ROWS) --anchor $$(date -d yesterday +%F)

@@ -475,6 +475,79 @@ def demo_data(
     )
 
 
+# ---------------------------------------------------------------------------------------------------- rute
+rute_app = typer.Typer(
+    help="Route complaints: suggest the category and OPD from the complaint text (muara rute --in F --out O).",
+    invoke_without_command=True,
+)
+app.add_typer(rute_app, name="rute")
+
+
+@rute_app.callback()
+def rute(
+    ctx: typer.Context,
+    in_file: Annotated[
+        Path | None, typer.Option("--in", help="The complaints: CSV (any common encoding and delimiter) or XLSX.")
+    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Where to write the CSV with the suggestions.")] = None,
+    text_column: Annotated[str, typer.Option(help="The column holding the complaint text.")] = "deskripsi",
+) -> None:
+    """Write every input column plus kategori_saran, kategori_saran_2, kategori_saran_3, opd_saran, keyakinan (0-1)
+    and perlu_ditinjau (true: a human decides; no OPD is suggested). Exit 2 when the file cannot be used."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if in_file is None or out_file is None:
+        raise _fail(
+            "muara rute perlu --in BERKAS.csv dan --out HASIL.csv (atau perintah train / evaluate); lihat --help"
+        )
+    from muara.analytics import rute as model
+    from muara.analytics import rute_io
+
+    try:
+        done = rute_io.route_file(in_file, out_file, text_column, model.load())
+    except model.RuteError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{done.rows} aduan diberi saran ke {done.out}; {done.ditinjau} perlu ditinjau petugas")
+
+
+@rute_app.command("train")
+def rute_train(
+    check: Annotated[
+        bool, typer.Option("--check", help="Retrain and compare with the built model; exit 1 if it is not current.")
+    ] = False,
+) -> None:
+    """Train the router on the corpus' train split (fixed seed) and write src/muara/analytics/model/rute.joblib."""
+    from muara.analytics import rute as model
+
+    if check:
+        problems = model.check_artefact()
+        for p in problems:
+            typer.echo(p, err=True)
+        if problems:
+            raise typer.Exit(1)
+        typer.echo(f"{model.MODEL} is current: retraining gives the same suggestions")
+        return
+    started = time.monotonic()
+    artefact = model.train()
+    path = model.save(artefact)
+    v = artefact["validation"]
+    typer.echo(
+        f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) from {artefact['train_rows']} training complaints "
+        f"in {time.monotonic() - started:.0f}s; threshold {artefact['threshold']:.3f} "
+        f"(validation: accuracy {v['validation_accuracy']:.3f}, abstention {v['validation_abstention']:.3f}, "
+        f"accuracy when not abstaining {v['validation_accuracy_kept']:.3f})"
+    )
+
+
+@rute_app.command("evaluate")
+def rute_evaluate() -> None:
+    """Accuracy, macro-F1, top-3 accuracy, abstention and the confusable pairs on the held-out test split."""
+    from muara.analytics import rute_eval
+
+    for line in rute_eval.evaluate().lines():
+        typer.echo(line)
+
+
 # ------------------------------------------------------------------------------------------------ superset
 superset_app = typer.Typer(
     help="Superset (its own environment in superset/.venv): start, provision dashboards, stop, status.",

@@ -104,6 +104,7 @@ RUNTIME = (
     "muara.stack",
     "muara.dashboards",
     "muara.portal",
+    "muara.analytics",
 )
 
 
