@@ -139,8 +139,10 @@ warehouse: db dbt-manifest ## Build the dbt warehouse now (muara warehouse build
 
 .PHONY: test
 test: contracts dbt-manifest superset-install ## Run the whole test suite (real Postgres, GX, dbt, Airflow, datacontract-cli, Superset)
-	# the tests start their own Postgres (data/postgres-test) and migrate Airflow's database on it
-	$(BIN)/pytest
+	# the unit tests first, one worker per core; then the rest one at a time (they share one Postgres, which the
+	# tests start themselves in data/postgres-test, with Airflow's database migrated on it), slowest 25 listed
+	$(BIN)/pytest -m unit -q -n $$(nproc) --dist loadfile
+	$(BIN)/pytest -m "not unit" --durations=25
 
 .PHONY: test-unit
 test-unit: install ## Run the unit tests only (no server, no dbt run, no browser; under a minute)
