@@ -124,6 +124,7 @@ def own_warehouse(airflow_db: Path, own_cluster: dict[str, str], monkeypatch: py
     from muara.stack import postgres as db
 
     monkeypatch.setenv("MUARA_AIRFLOW_DATABASE_URL", db.airflow_url())  # the shared test server's
+    monkeypatch.delenv("MUARA_DATABASE_URL", raising=False)  # an external server is not ours to stop
     monkeypatch.setenv("MUARA_PG_DIR", own_cluster["MUARA_PG_DIR"])
     db.start()
     db.migrate()
