@@ -244,6 +244,38 @@ def test_ingest_dag_survives_the_warehouse_server_stopping_mid_run(
     assert not [p for p in (tmp_path / "data" / "inbox").rglob("*") if p.is_file()], "files left in the inbox"
 
 
+def test_a_server_down_through_every_retry_fails_the_run_and_the_next_run_loads_every_file_once(
+    own_warehouse: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server stays down through every retry: the loads fail, the run is red (not green because its announce
+    tasks ran anyway), nothing is archived; once the server is back, the next run loads every file once."""
+    from muara.stack import postgres as db
+
+    monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path / "data"))
+    files = demo_inbox(tmp_path / "data" / "inbox")
+    module = load_dag_module("ingest")
+    assert db.stop()
+    try:
+        down = module.ingest()
+        shorten_retry_delay(down)
+        failed = down.test()
+    finally:
+        db.start()
+    assert failed.state == "failed"
+    tries = task_tries("ingest", failed.run_id)
+    assert {s for (t, _), s in tries.items() if t == "load"} == {("failed", 3)}, tries  # the DAG's 2 retries
+    assert tries[("all_loaded", -1)][0] == "upstream_failed"
+    assert len([p for p in (tmp_path / "data" / "inbox").rglob("*") if p.is_file()]) == len(files)
+
+    again = module.ingest().test()
+    assert again.state == "success"
+    with psycopg.connect(own_warehouse) as conn:
+        ledger = conn.execute("select source_file, status, rows_loaded from muara.ingest_batch").fetchall()
+        raw = conn.execute("select count(*) from raw.aduan").fetchone()
+    assert sorted(r[0] for r in ledger) == sorted(f.path.name for f in files)
+    assert all(r[1] in ("loaded", "partial") for r in ledger) and raw == (sum(r[2] for r in ledger),)
+
+
 # ------------------------------------------------------------------------------------------------ warehouse
 #: the model the fault interrupts: incremental (delete+insert on nomor_aduan), under every complaint mart
 INTERRUPTED = "int_aduan__sla"
