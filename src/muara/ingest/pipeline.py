@@ -481,7 +481,8 @@ def ingest_file(
     with ``archive``, move the file from the inbox next to its ledger id.
 
     The database is done with at the commit: the report's and the archive's paths are decided first and recorded
-    on the ledger row in the same transaction, the files are written after it. So a server that stops at any
+    on the ledger row in the same transaction; the report is written just before the commit (and removed if the
+    commit fails), the file is archived after it. So a server that stops at any
     moment either rolls the whole file back (the file stays in the inbox and the task's retry loads it) or finds it
     committed with nothing left to record; it can never leave the file archived with the task failing, which
     a retry could not mend (the file would be gone from the inbox). A crash of the process itself between the
@@ -505,9 +506,14 @@ def ingest_file(
         target = inbox.archive_target(path, sender, dataset, out.batch_id) if archive else None
         entry.archive_path = str(target) if target else None
         entry.insert(conn)
-        conn.commit()  # the rows and the ledger row, together; no database work after this line
-    if prepared is not None:
-        prepared.save()
+        if prepared is not None:
+            prepared.save()  # before the commit: whoever reads the ledger row (the portal) finds its report
+        try:
+            conn.commit()  # the rows and the ledger row, together; no database work after this line
+        except BaseException:
+            if prepared is not None:
+                prepared.remove()
+            raise
     if target is not None:
         inbox.archive(path, sender, dataset, out.batch_id, target=target)
     return out

@@ -266,7 +266,8 @@ def render_gx_docs(outcome: Outcome, ident: str, when: datetime) -> str:
 @dataclass(frozen=True)
 class Prepared:
     """A report rendered but not yet on disk: file -> (text, encoding). The ingest records the paths in the ledger
-    inside the file's transaction and saves the files after the commit, so no database work is left after it."""
+    inside the file's transaction and saves the files just before its commit (removing them if the commit fails),
+    so a ledger row that names a report always finds it and no database work is left after the commit."""
 
     files: dict[Path, tuple[str, str]]
 
@@ -274,6 +275,11 @@ class Prepared:
         for path, (text, encoding) in self.files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding=encoding)
+
+    def remove(self) -> None:
+        """Take the files back (their transaction did not commit): no report answers a load that did not happen."""
+        for path in self.files:
+            path.unlink(missing_ok=True)
 
 
 def prepare(outcome: Outcome, directory: Path | None = None, *, received: datetime | None = None) -> Prepared:
