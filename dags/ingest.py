@@ -11,7 +11,8 @@ per OPD). Each run:
    the officer's report (Bahasa Indonesia) under `data/reports/<sender>/`; then archive the file next to
    its ledger id. A file sent twice loads once (`duplicate`), so reruns and retries are safe;
 3. **announce** `raw.<dataset>` as an Asset event for every dataset that received rows, which schedules the
-   warehouse DAG.
+   warehouse DAG, even when another file's load failed; **all_loaded** fails the run when any load failed every
+   retry (a database fault: the file stays in the inbox for the next run), so the run's colour tells.
 
 **Arrival: a short schedule (every 2 minutes), on purpose.** An officer needs an answer within minutes,
 and a scan is one directory listing. An `AssetWatcher` only accepts event triggers such as the standard
@@ -56,6 +57,14 @@ def ingest() -> None:
         return ingest_pending(item)
 
     results = load.expand(item=scan())
+
+    @task
+    def all_loaded(loaded: list[dict[str, object]]) -> int:
+        """The run's own colour: the announce tasks run whatever the loads did (``all_done``), so without this leaf
+        a file whose load failed every retry (a database down for minutes) would leave the run green."""
+        return len(loaded or [])
+
+    all_loaded(results)
 
     for name, asset in RAW_ASSETS.items():
 

@@ -21,6 +21,19 @@ def test_archived_originals_are_readable_by_the_service_only(tmp_path: Path) -> 
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
 
 
+def test_the_archive_is_where_the_ledger_was_told_before_the_move(tmp_path: Path) -> None:
+    """The ingest records the archive path in the file's transaction, before the move: the two must agree."""
+    root = tmp_path / "archive"
+    sent = tmp_path / "inbox" / "PUPR" / "aduan" / "aduan.csv"
+    sent.parent.mkdir(parents=True)
+    sent.write_text("nomor_aduan\nA-1\n", encoding="utf-8")
+    batch = uuid.uuid4()
+    planned = inbox.archive_target(sent, "PUPR", "aduan", batch, root=root)
+    assert not planned.exists() and planned.name == f"{batch}__aduan.csv"
+    assert inbox.archive(sent, "PUPR", "aduan", batch, root=root, target=planned) == planned
+    assert planned.is_file() and not sent.exists()
+
+
 def test_the_inbox_scan_follows_no_symlink(tmp_path: Path) -> None:
     root = tmp_path / "inbox"
     real = root / "PUPR" / "aduan"

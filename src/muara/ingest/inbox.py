@@ -60,18 +60,32 @@ def pending(datasets: tuple[str, ...] | list[str], root: Path | None = None) -> 
     return [p for _, p in sorted(found, key=lambda t: (t[0], t[1].path))]
 
 
-def archive(
+def archive_target(
     path: Path, sender: str, dataset: str, batch_id: uuid.UUID, when: datetime | None = None, root: Path | None = None
 ) -> Path:
-    """Move a processed file next to its ledger id; atomic on one filesystem, copy-then-delete across two."""
+    """Where :func:`archive` moves a processed file: known before the move, so the ledger can record it in the
+    file's own transaction."""
     when = when or datetime.now(settings.city().tz)
+    return (root or archive_dir()) / sender / dataset / f"{when:%Y-%m-%d}" / f"{batch_id}__{path.name}"
+
+
+def archive(
+    path: Path,
+    sender: str,
+    dataset: str,
+    batch_id: uuid.UUID,
+    when: datetime | None = None,
+    root: Path | None = None,
+    target: Path | None = None,
+) -> Path:
+    """Move a processed file next to its ledger id (to ``target`` when the caller planned it with
+    :func:`archive_target`); atomic on one filesystem, copy-then-delete across two."""
     base = root or archive_dir()
-    target_dir = base / sender / dataset / f"{when:%Y-%m-%d}"
+    target = target or archive_target(path, sender, dataset, batch_id, when, base)
     # originals hold personal data in clear: the archive is for the service's own user only
     base.mkdir(mode=0o700, parents=True, exist_ok=True)
     base.chmod(0o700)
-    target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = target_dir / f"{batch_id}__{path.name}"
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         os.replace(path, target)
     except OSError:

@@ -63,10 +63,3 @@ def already_loaded(conn: Connection[Any], sha256: str, dataset: str, sender: str
         (sha256, dataset, sender),
     ).fetchone()
     return row[0] if row else None
-
-
-def update_paths(conn: Connection[Any], batch_id: uuid.UUID, **paths: str | None) -> None:
-    sets = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in paths)
-    conn.execute(
-        sql.SQL("update muara.ingest_batch set {} where batch_id = %s").format(sets), [*paths.values(), batch_id]
-    )

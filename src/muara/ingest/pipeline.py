@@ -508,13 +508,18 @@ def ingest_file(
     archive: bool = False,
 ) -> Outcome:
     """Validate and load ``path`` in one transaction with its ledger row; then write the officer's report and,
-    with ``archive``, move the file from the inbox next to its ledger id. One connection throughout: the paths
-    of the report, the Data Docs page and the archived file are recorded on the ledger row after the commit (a
-    crash before the move leaves the file in the inbox, and the rerun records it as a duplicate)."""
+    with ``archive``, move the file from the inbox next to its ledger id.
+
+    The database is done with at the commit: the report's and the archive's paths are decided first and recorded
+    on the ledger row in the same transaction; the report is written just before the commit (and removed if the
+    commit fails), the file is archived after it. So a server that stops at any
+    moment either rolls the whole file back (the file stays in the inbox and the task's retry loads it) or finds it
+    committed with nothing left to record; it can never leave the file archived with the task failing, which
+    a retry could not mend (the file would be gone from the inbox). A crash of the process itself between the
+    commit and the move leaves the file in the inbox, and the rerun records it as a duplicate."""
     import psycopg
 
     from muara.ingest import inbox, report
-    from muara.ingest.ledger import update_paths
     from muara.stack import postgres as db
 
     city = settings.city(city_code)
@@ -524,17 +529,23 @@ def ingest_file(
     options = {"city_code": city.code, "now": now, "chunk_rows": chunk_rows, "max_bytes": max_bytes}
     with psycopg.connect(db.url()) as conn:
         out = _load(conn, path, dataset, sender, digest, size, **options)
-        _ledger_entry(out, contract, city, started_at).insert(conn)
-        conn.commit()  # the rows and the ledger row, together
         assert out.batch_id is not None
-        paths: dict[str, str | None] = {}
-        if write_report:
-            written = report.write(out, received=started_at)
-            paths = {"report_path": written.get("html"), "data_docs_path": written.get("gx_docs")}
-        if archive:
-            paths["archive_path"] = str(inbox.archive(path, sender, dataset, out.batch_id))
-        if paths:
-            update_paths(conn, out.batch_id, **paths)
+        entry = _ledger_entry(out, contract, city, started_at)
+        prepared = report.prepare(out, received=started_at) if write_report else None
+        entry.report_path, entry.data_docs_path = out.report_paths.get("html"), out.report_paths.get("gx_docs")
+        target = inbox.archive_target(path, sender, dataset, out.batch_id) if archive else None
+        entry.archive_path = str(target) if target else None
+        entry.insert(conn)
+        if prepared is not None:
+            prepared.save()  # before the commit: whoever reads the ledger row (the portal) finds its report
+        try:
+            conn.commit()  # the rows and the ledger row, together; no database work after this line
+        except BaseException:
+            if prepared is not None:
+                prepared.remove()
+            raise
+    if target is not None:
+        inbox.archive(path, sender, dataset, out.batch_id, target=target)
     return out
 
 

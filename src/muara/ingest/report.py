@@ -13,6 +13,7 @@ import html
 import io
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -262,15 +263,33 @@ def render_gx_docs(outcome: Outcome, ident: str, when: datetime) -> str:
     )
 
 
-def write(outcome: Outcome, directory: Path | None = None, *, received: datetime | None = None) -> dict[str, str]:
-    """Save the report under ``data/reports/<sender>/`` and return the paths written."""
+@dataclass(frozen=True)
+class Prepared:
+    """A report rendered but not yet on disk: file -> (text, encoding). The ingest records the paths in the ledger
+    inside the file's transaction and saves the files just before its commit (removing them if the commit fails),
+    so a ledger row that names a report always finds it and no database work is left after the commit."""
+
+    files: dict[Path, tuple[str, str]]
+
+    def save(self) -> None:
+        for path, (text, encoding) in self.files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding=encoding)
+
+    def remove(self) -> None:
+        """Take the files back (their transaction did not commit): no report answers a load that did not happen."""
+        for path in self.files:
+            path.unlink(missing_ok=True)
+
+
+def prepare(outcome: Outcome, directory: Path | None = None, *, received: datetime | None = None) -> Prepared:
+    """Render the report for ``data/reports/<sender>/`` and set ``outcome.report_paths``; nothing is written yet."""
     city = settings.city()
     when = (received or datetime.now(city.tz)).astimezone(city.tz)
     folder = directory or sender_folder(outcome.sender)
-    folder.mkdir(parents=True, exist_ok=True)
     ident = str(outcome.batch_id)[:8] if outcome.batch_id else outcome.sha256[:8]
     stem = f"{when:%Y%m%dT%H%M%S}_{outcome.dataset}_{ident}"
-    paths = {"text": folder / f"{stem}.txt", "html": folder / f"{stem}.html"}
+    files: dict[Path, tuple[str, str]] = {}
     outcome.report_paths = {}
     if outcome.gx_docs is not None and not outcome.unusable and outcome.status != "duplicate":
         try:
@@ -278,13 +297,19 @@ def write(outcome: Outcome, directory: Path | None = None, *, received: datetime
         except Exception:  # the officer's report matters more than the technical page: never lose it
             logging.getLogger(__name__).exception("%s: the GX Data Docs page could not be rendered", stem)
         else:
-            paths["gx_docs"] = folder / f"{stem}_gx.html"
-            paths["gx_docs"].write_text(page, encoding="utf-8")
-            outcome.report_paths["gx_docs"] = str(paths["gx_docs"])  # so the reports below link to it
-    paths["text"].write_text(render_text(outcome, received=when), encoding="utf-8")
-    paths["html"].write_text(render_html(outcome, received=when), encoding="utf-8")
+            files[folder / f"{stem}_gx.html"] = (page, "utf-8")
+            outcome.report_paths["gx_docs"] = str(folder / f"{stem}_gx.html")  # so the reports below link to it
+    paths = {"text": folder / f"{stem}.txt", "html": folder / f"{stem}.html"}
+    files[paths["text"]] = (render_text(outcome, received=when), "utf-8")
+    files[paths["html"]] = (render_html(outcome, received=when), "utf-8")
     if outcome.rejected:
         paths["rejected_csv"] = folder / f"{stem}_ditolak.csv"
-        paths["rejected_csv"].write_text(render_rejected_csv(outcome), encoding="utf-8-sig")
-    outcome.report_paths = {k: str(v) for k, v in paths.items()}
+        files[paths["rejected_csv"]] = (render_rejected_csv(outcome), "utf-8-sig")
+    outcome.report_paths.update({k: str(v) for k, v in paths.items()})
+    return Prepared(files)
+
+
+def write(outcome: Outcome, directory: Path | None = None, *, received: datetime | None = None) -> dict[str, str]:
+    """Save the report under ``data/reports/<sender>/`` and return the paths written."""
+    prepare(outcome, directory, received=received).save()
     return outcome.report_paths
