@@ -735,3 +735,18 @@ def test_json_text_beyond_twice_the_limit_is_refused_before_parsing(
     path.write_text(json.dumps({"data": recs}))
     err = unusable(path)
     assert err.reason == "too_long" and "1,0 MB per nilai (MUARA_MAX_FIELD_MB)" in err.message, err.message
+
+
+def test_json_values_ending_in_a_backslash_do_not_shift_the_string_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Windows path ends in an escaped backslash (``"C:\\\\"``): its closing quote still closes the string, so
+    3 MB of numbers after it are not taken for a text value."""
+    monkeypatch.setenv("MUARA_MAX_FIELD_MB", "1")
+    recs = records(2)
+    recs[0]["lampiran"] = "C:\\data\\"
+    recs[1]["angka"] = list(range(400_000))  # about 3 MB of JSON outside any string
+    path = tmp_path / "aduan.json"
+    path.write_text(json.dumps({"data": recs}))
+    _, chunks = read_all(path)
+    assert rows_of(chunks).tolist() == [1, 2]

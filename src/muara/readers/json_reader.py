@@ -207,15 +207,21 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]
 
 def _check_strings(path: Path, limit: int) -> None:
     """Refuse a file with a text value of more than twice ``limit`` bytes (a pasted video), which the parser would
-    build whole. Strings are found by their quotes: a quote not preceded by a backslash opens or closes one, so the
-    string lengths are the gaps from each opening quote to the next quote, counted in blocks with numpy."""
+    build whole. Strings are found by their quotes: a quote not escaped (by an odd run of backslashes) opens or
+    closes one, so the string lengths are the gaps from each opening quote to the next, counted with numpy."""
     longest, count, opened, pos, prev = 0, 0, -1, 0, 0
     with path.open("rb") as f:
         while block := f.read(8 * 1024 * 1024):
             a = np.frombuffer(block, dtype=np.uint8)
             q = np.flatnonzero(a == 34)
             before = np.where(q > 0, a[np.maximum(q - 1, 0)], prev)
-            q = q[before != 92] + pos  # not an escaped quote
+            escaped = before == 92
+            for i in np.flatnonzero(escaped).tolist():  # rare: an odd run of backslashes escapes the quote
+                j = int(q[i]) - 1
+                while j >= 0 and a[j] == 92:
+                    j -= 1
+                escaped[i] = (int(q[i]) - 1 - j) % 2 == 1
+            q = q[~escaped] + pos
             if len(q):
                 # quotes with an even global index open a string; the next quote closes it
                 opening = (np.arange(count, count + len(q)) % 2) == 0
