@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import time
 import urllib.request
@@ -23,6 +24,18 @@ from muara.dashboards import bundle
 from tests import odd_places
 from tests.conftest import ROOT, empty_warehouse, muara
 
+# Debian's chromium, driven by playwright (never `playwright install`: it downloads); flags that work here as root
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SUPERSET_BIN = ROOT / "superset" / ".venv" / "bin" / "superset"
 BUNDLE = ROOT / "superset" / "dashboards"
 # the dashboards as their specs describe them (superset/specs/), Ruang Komando first

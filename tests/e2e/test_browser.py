@@ -12,7 +12,6 @@ and the test points playwright at it (PITFALLS.md: the flags below are the ones 
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -21,22 +20,11 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import BUNDLE, Client
+from tests.e2e.conftest import BUNDLE, CHROMIUM, CHROMIUM_FLAGS, Client
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",  # WebGL in software, for the deck.gl map
-]
+FLAGS = [*CHROMIUM_FLAGS, "--enable-unsafe-swiftshader"]  # WebGL in software, for the deck.gl map
 SCREENSHOT = ROOT / "docs" / "img" / "ruang-komando.png"
 HOLDER = '[data-test="dashboard-component-chart-holder"]'
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,22 +24,11 @@ import pytest
 from muara.devtools import demo
 from muara.stack import airflow as airflow_server
 from tests.conftest import ROOT, muara
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port
 from tests.portal_support import PHONE, aduan_rows, bad_aduan, portal, write_csv
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 IMG = ROOT / "docs" / "img"
 WITHIN = 60.0
 
@@ -105,7 +93,7 @@ def test_officer_uploads_checks_sends_and_reads_the_answer_in_a_browser(live: di
         context = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
             executable_path=CHROMIUM,
-            args=FLAGS,
+            args=CHROMIUM_FLAGS,
             headless=True,
             viewport={"width": 1400, "height": 900},
             locale="id-ID",
@@ -166,7 +154,7 @@ def test_officer_uploads_checks_sends_and_reads_the_answer_in_a_browser(live: di
             other_page = (
                 other.new_page()
                 if other
-                else pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True).new_page()
+                else pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True).new_page()
             )
             other_page.goto(f"{base}/masuk")
             other_page.fill("input[name=username]", "opd_dlhk")

@@ -17,6 +17,7 @@ import pytest
 import xlsxwriter
 
 from tests.conftest import BIN
+from tests.xlsx_support import sheet_workbook
 
 GB_KB = 1024 * 1024  # ru_maxrss is in KB
 HEADER = "No. Aduan,Kanal,Kategori,Isi Aduan,OPD,Kode Kelurahan,Lampiran Foto,Status,Tgl Lapor"
@@ -105,30 +106,16 @@ def test_csv_with_a_100_mb_record_is_refused_naming_its_line(tmp_path: Path) -> 
 
 def _over_cap_workbook(path: Path, rows: int) -> Path:
     """A workbook honestly declared (ratio far under 200:1) whose one sheet has ``rows`` rows of three cells."""
-    base = path.with_suffix(".base.xlsx")
-    wb = xlsxwriter.Workbook(str(base))
-    wb.add_worksheet("aduan").write_row(0, 0, HEADER.split(","))
-    wb.close()
     rnd = random.Random(7)
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for info in src.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                dst.writestr(info, src.read(info))
-                continue
-            with dst.open(info.filename, "w", force_zip64=True) as out:
-                out.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/')
-                out.write(b'2006/main"><sheetData>')
-                for start in range(1, rows + 1, 50_000):
-                    out.write(
-                        b"".join(
-                            b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>%d</v></c><c r="C%d"><v>%d</v></c>'
-                            b"</row>" % (r, r, r, r, rnd.getrandbits(40), r, rnd.getrandbits(30))
-                            for r in range(start, min(start + 50_000, rows + 1))
-                        )
-                    )
-                out.write(b"</sheetData></worksheet>")
-    base.unlink()
-    return path
+    return sheet_workbook(
+        path,
+        HEADER.split(","),
+        rows,
+        lambda r: (
+            b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>%d</v></c><c r="C%d"><v>%d</v></c></row>'
+            % (r, r, r, r, rnd.getrandbits(40), r, rnd.getrandbits(30))
+        ),
+    )
 
 
 def test_xlsx_past_excels_row_cap_is_refused_before_it_is_loaded(tmp_path: Path) -> None:

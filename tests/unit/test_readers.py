@@ -22,6 +22,7 @@ from muara.readers import xlsx_reader as readers_xlsx
 from muara.readers.dispatch import open_export
 from muara.readers.types import Chunk, Layout, OversizedValue, UnusableFile
 from tests.conftest import muara
+from tests.xlsx_support import sheet_workbook
 
 ADUAN = contracts.get("aduan")
 HEADER = ["No. Aduan", "Kanal", "Kategori", "Isi Laporan", "OPD", "Kelurahan", "Status", "Tgl Lapor"]
@@ -646,26 +647,8 @@ def test_rebatch_cuts_chunks_of_long_rows_by_bytes(tmp_path: Path) -> None:
 
 
 def _sheet_workbook(path: Path, rows: int) -> Path:
-    """A real workbook (xlsxwriter) whose sheet XML is replaced by ``rows`` minimal rows, written as a stream."""
-    base = write_xlsx(tmp := path.with_suffix(".base.xlsx"), [HEADER, row(1)])
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for info in src.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                dst.writestr(info, src.read(info))
-                continue
-            with dst.open(info.filename, "w", force_zip64=True) as out:
-                out.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/')
-                out.write(b'spreadsheetml/2006/main"><sheetData>')
-                for start in range(1, rows + 1, 50_000):
-                    out.write(
-                        b"".join(
-                            b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r)
-                            for r in range(start, min(start + 50_000, rows + 1))
-                        )
-                    )
-                out.write(b"</sheetData></worksheet>")
-    tmp.unlink()
-    return path
+    """A real workbook whose sheet holds ``rows`` minimal rows of one cell."""
+    return sheet_workbook(path, HEADER, rows, lambda r: b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r))
 
 
 def test_xlsx_past_excels_row_cap_is_refused_before_any_xml_is_parsed(

@@ -28,7 +28,7 @@ from muara.contract.model import Contract, get
 from muara.ingest import pii
 from muara.ingest.outcome import Outcome, RejectedRow, RowError
 from muara.ingest.validate import Validator
-from muara.readers.types import OversizedValue, format_mb
+from muara.readers.types import FIX_PASTED, OversizedValue, format_mb
 
 #: rejected rows kept in memory for the officer's report (all of them go to quarantine)
 REPORT_DETAIL_ROWS = 500
@@ -113,31 +113,25 @@ def _cell_errors(cell_errors: list[Any], contract: Contract) -> list[RowError]:
 
 
 def _oversized(chunk: Any) -> list[RowError]:
-    """Fields over the size limit (the reader kept only their size): each rejects its row, naming the column; the
-    cell becomes empty for typing, and in ``extra`` (columns the contract does not know) it is simply dropped."""
-    errors: list[RowError] = []
-    for frame, known in ((chunk.frame, True), (chunk.extra, False)):
-        if frame is None:
-            continue
-        for name in frame.columns:
-            values = frame[name].to_numpy(dtype=object)
-            hits = [i for i, v in enumerate(values) if isinstance(v, OversizedValue)]
-            for i in hits:
-                big = values[i]
-                frame.iat[i, frame.columns.get_loc(name)] = None
-                if known:
-                    errors.append(
-                        RowError(
-                            i,
-                            name,
-                            str(big),
-                            "too_long",
-                            f"Isi satu sel paling besar {format_mb(big.limit)}.",
-                            "Jangan tempel foto atau berkas ke dalam sel: simpan fotonya terpisah dan tulis "
-                            "tautannya (URL) di sel ini, lalu kirim lagi baris ini.",
-                        )
-                    )
-    return errors
+    """Fields over the size limit (the reader kept only their size): each rejects its row, naming the column. The
+    cells become empty for typing; in ``extra`` (columns the contract does not know) they are simply dropped."""
+    if chunk.extra is not None:
+        _take_oversized(chunk.extra)
+    return [
+        RowError(i, name, str(big), "too_long", f"Isi satu sel paling besar {format_mb(big.limit)}.", FIX_PASTED)
+        for i, name, big in _take_oversized(chunk.frame)
+    ]
+
+
+def _take_oversized(frame: pd.DataFrame) -> list[tuple[int, str, OversizedValue]]:
+    """(row, column, value) of every :class:`OversizedValue` in ``frame``, each replaced by None in place."""
+    found = []
+    for j, name in enumerate(frame.columns):
+        values = frame[name].to_numpy(dtype=object)
+        for i in [i for i, v in enumerate(values) if isinstance(v, OversizedValue)]:
+            found.append((i, str(name), values[i]))
+            frame.iat[i, j] = None
+    return found
 
 
 def _original_rows(chunk: Any, positions: list[int], contract: Contract) -> list[dict[str, Any]]:

@@ -50,6 +50,7 @@ from muara.readers.layout import (
     rebatch,
 )
 from muara.readers.types import (
+    FIX_PASTED,
     Chunk,
     Layout,
     OversizedValue,
@@ -291,8 +292,7 @@ def _block_for(path: Path, longest: _Longest, limit: int) -> int:
             f"Berkas '{path.name}' memuat satu baris data sebesar {format_mb(longest.bytes)} (mulai baris "
             f"{longest.line}), melebihi batas {format_mb(ceiling // 2)} per baris; isi satu sel paling besar "
             f"{format_mb(limit)} (MUARA_MAX_FIELD_MB).",
-            "Jangan tempel foto atau berkas ke dalam sel: simpan fotonya terpisah dan tulis tautannya (URL) di sel, "
-            "lalu kirim lagi.",
+            FIX_PASTED,
         )
     size = ARROW_BLOCK
     while size < need:

@@ -30,6 +30,7 @@ import numpy as np
 from muara.contract.model import Contract, normalise_header
 from muara.readers.layout import ChunkBuilder, HeaderMatch, layout_for, no_rows, peek_rows
 from muara.readers.types import (
+    FIX_PASTED,
     Chunk,
     Layout,
     OversizedValue,
@@ -243,8 +244,7 @@ def _check_strings(path: Path, limit: int) -> None:
             "too_long",
             f"Berkas JSON '{path.name}' memuat satu nilai teks sebesar lebih dari {format_mb(longest)}, melebihi "
             f"batas {format_mb(limit)} per nilai (MUARA_MAX_FIELD_MB).",
-            "Jangan sertakan foto atau berkas di dalam data: simpan terpisah dan kirim tautannya (URL), lalu kirim "
-            "lagi.",
+            FIX_PASTED,
         )
 
 

@@ -79,6 +79,13 @@ class OversizedValue:
         return f"(isi {format_mb(self.nbytes)}, melebihi batas {format_mb(self.limit)})"
 
 
+#: what to do about a photo or file pasted into a cell (the fix of every ``too_long`` answer)
+FIX_PASTED = (
+    "Jangan tempel foto atau berkas ke dalam data: simpan fotonya terpisah dan tulis tautannya (URL) di selnya, "
+    "lalu kirim lagi."
+)
+
+
 def field_limit() -> int:
     """The largest field read, in bytes: ``MUARA_MAX_FIELD_MB`` (default 16)."""
     raw = os.environ.get("MUARA_MAX_FIELD_MB", "").strip()
