@@ -167,7 +167,14 @@ def test_an_unusable_file_cannot_be_sent(served: dict[str, Any], tmp_path: Path)
 
 @pytest.mark.parametrize(
     "name",
-    ["../../../../etc/passwd", "/etc/cron.d/muara.csv", "a\x00b.csv", "x" * 1000 + ".csv", "..\\..\\win.csv"],
+    [
+        "../../../../etc/passwd",
+        "/etc/cron.d/muara.csv",
+        "a\x00b.csv",
+        "x" * 1000 + ".csv",
+        "..\\..\\win.csv",
+        "aduan.csv\nStatus     : DITERIMA SEMUA.csv",  # a forged line in the text report
+    ],
 )
 def test_file_names_are_never_paths(served: dict[str, Any], tmp_path: Path, name: str) -> None:
     _, secret = token(served)
@@ -186,7 +193,7 @@ def test_file_names_are_never_paths(served: dict[str, Any], tmp_path: Path, name
     assert landed.parent == served["data"] / "inbox" / "PUPR" / "aduan"
     assert landed.name.startswith("kiriman-") and len(landed.name) < 60
     (original,) = sql("select original_name from portal.kiriman where id = %s", uuid.UUID(resp.json()["id"]))[0]
-    assert "\x00" not in original and len(original) <= 200
+    assert "\x00" not in original and "\n" not in original and len(original) <= 200
 
 
 def _chunks(body: bytes, size: int = 65536) -> Iterator[bytes]:
