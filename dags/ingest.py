@@ -4,39 +4,49 @@
 One generic DAG for every dataset and sender (the dataset list is generated from `schemas/`, never one DAG
 per OPD). Each run:
 
-1. **scan** `data/inbox/<sender>/<dataset>/` for files;
-2. **load** each file (dynamic task mapping, one mapped task per file): read, coerce, validate with the GX
-   suite generated from the contract, and in ONE transaction COPY good rows into `raw.<dataset>`, rejected
-   rows into `quarantine.<dataset>` with every reason, and the ledger row into `muara.ingest_batch`; write
-   the officer's report (Bahasa Indonesia) under `data/reports/<sender>/`; then archive the file next to
-   its ledger id. A file sent twice loads once (`duplicate`), so reruns and retries are safe;
-3. **announce** `raw.<dataset>` as an Asset event for every dataset that received rows, which schedules the
-   warehouse DAG, even when another file's load failed; **all_loaded** fails the run when any load failed every
-   retry (a database fault: the file stays in the inbox for the next run), so the run's colour tells.
+1. **scan** `data/inbox/<sender>/<dataset>/` for files and deal them, oldest first, into at most one batch per
+   core (`MUARA_INGEST_WORKERS`);
+2. **load** each batch in one task (dynamic task mapping): for each file, read, coerce, validate against the
+   contract, and in ONE transaction COPY good rows into `raw.<dataset>`, rejected rows into
+   `quarantine.<dataset>` with every reason, and the ledger row into `muara.ingest_batch`; write the officer's
+   report (Bahasa Indonesia) under `data/reports/<sender>/`; then archive the file next to its ledger id. One
+   process loads many files, so the libraries are imported once per batch, not once per file. A file that fails
+   (a database fault) does not stop the others; the task then fails and its retry takes the files still in the
+   inbox. A file sent twice loads once (`duplicate`), so reruns and retries are safe;
+3. **announce** one `raw` Asset event when any dataset received rows in this run (whatever the loads did), its
+   extra naming the datasets and rows, from the ledger: the warehouse DAG builds once per ingest run, only what
+   those datasets touch; **all_loaded** fails the run when any load failed every retry (the file stays in the
+   inbox for the next run), so the run's colour tells.
 
-**Arrival: a short schedule (every 2 minutes), on purpose.** An officer needs an answer within minutes,
-and a scan is one directory listing. An `AssetWatcher` only accepts event triggers such as the standard
-provider's `FileDeleteTrigger`, which deletes the file it saw (we must keep it until it is archived with
-its ledger entry); a deferrable file sensor also polls, holds a triggerer slot, and still needs a run to
-map over files. `max_active_runs=1` keeps two scans from taking the same file; the ledger's unique
-(sha256, sender, dataset) index would stop a double load anyway.
+**Arrival: seconds, not a clock.** The `inbox` Asset has a watcher (`muara.ingest.watch.InboxTrigger`) in
+Airflow's triggerer: it lists the inbox every 2 seconds and fires when a file has landed and stopped growing, so a
+run starts within seconds. Pintu Data (the officers' portal) also starts a run through the REST API after each
+upload. A run every 15 minutes is the safety net for a triggerer that was down. `max_active_runs=1` keeps two
+runs from taking the same file; the ledger's unique (sha256, sender, dataset) index would stop a double load anyway.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTimetable, dag, task
 
+from muara import settings
 from muara.contract.datasets import DATASETS
+from muara.ingest.watch import InboxTrigger
 
-RAW_ASSETS = {name: Asset(f"raw.{name}", group="muara") for name in DATASETS}
+INBOX = Asset("inbox", group="muara", watchers=[AssetWatcher(name="inbox_watcher", trigger=InboxTrigger())])
+RAW = Asset("raw", group="muara")  # one event per run that loaded rows; extra: {"datasets": [...], "rows": {...}}
+SAFETY_NET = "*/15 * * * *"
 
 
 @dag(
     dag_id="ingest",
     doc_md=__doc__,
-    schedule="*/2 * * * *",
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable(SAFETY_NET, timezone=settings.city().tz_name), assets=INBOX
+    ),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
@@ -45,40 +55,42 @@ RAW_ASSETS = {name: Asset(f"raw.{name}", group="muara") for name in DATASETS}
 )
 def ingest() -> None:
     @task
-    def scan() -> list[dict[str, str]]:
-        from muara.ingest import inbox
+    def scan() -> list[list[dict[str, str]]]:
+        from muara.ingest import batches, inbox
 
-        return [p.as_dict() for p in inbox.pending(DATASETS)]
+        return batches.deal([p.as_dict() for p in inbox.pending(DATASETS)])
 
-    @task(map_index_template="{{ item['sender'] }}/{{ item['dataset'] }}")
-    def load(item: dict[str, str]) -> dict[str, object]:
-        from muara.ingest.pipeline import ingest_pending
+    @task(map_index_template="{{ batch | length }} berkas")
+    def load(batch: list[dict[str, str]]) -> list[dict[str, object]]:
+        from muara.ingest import batches
 
-        return ingest_pending(item)
+        return batches.load_batch(batch)
 
-    results = load.expand(item=scan())
+    results = load.expand(batch=scan())
 
     @task
-    def all_loaded(loaded: list[dict[str, object]]) -> int:
-        """The run's own colour: the announce tasks run whatever the loads did (``all_done``), so without this leaf
-        a file whose load failed every retry (a database down for minutes) would leave the run green."""
-        return len(loaded or [])
+    def all_loaded(loaded: list[list[dict[str, object]]]) -> int:
+        """The run's own colour: announce runs whatever the loads did (``all_done``), so without this leaf a file
+        whose load failed every retry (a database down for minutes) would leave the run green."""
+        return sum(len(b or []) for b in loaded or [])
 
     all_loaded(results)
 
-    for name, asset in RAW_ASSETS.items():
+    @task(outlets=[RAW], trigger_rule="all_done")
+    def announce(**context: Any) -> dict[str, int]:
+        """Emit one ``raw`` event naming the datasets that received rows since this run started (from the ledger,
+        so a file loaded by an attempt that later failed on another file counts too); skip when none did."""
+        from airflow.sdk.exceptions import AirflowSkipException
 
-        @task(task_id=f"announce_{name}", outlets=[asset], trigger_rule="all_done")
-        def announce(loaded: list[dict[str, object]], dataset: str = name) -> int:
-            """Emit the Asset event only when this dataset received rows in this run."""
-            from airflow.sdk.exceptions import AirflowSkipException
+        from muara.ingest import batches
 
-            rows = sum(int(r["rows_loaded"]) for r in loaded or [] if r and r["dataset"] == dataset)  # type: ignore[call-overload]
-            if rows == 0:
-                raise AirflowSkipException(f"no new rows for raw.{dataset}")
-            return rows
+        rows = batches.rows_loaded_since(context["dag_run"].start_date)
+        if not rows:
+            raise AirflowSkipException("no dataset received rows in this run")
+        context["outlet_events"][RAW].extra = {"datasets": sorted(rows), "rows": rows}
+        return rows
 
-        announce(results)
+    results >> announce()
 
 
 ingest()

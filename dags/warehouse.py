@@ -1,91 +1,110 @@
 """
-### warehouse: dbt over `dbt/` (raw -> staging -> intermediate -> marts), one Airflow task per dbt node
+### warehouse: dbt over `dbt/` (raw -> staging -> intermediate -> marts), once per burst of new data
 
-Cosmos renders every dbt seed, snapshot and model as its own task; a model's or seed's own tests (data and unit
-tests) run in a task right after it, and a test that reads two nodes (`relationships`) in a task after both, so
-no test ever reads a table that is not built yet and the grid shows which model broke. Sources are not rendered
-(Cosmos' default): their tests repeat what is enforced before a row lands (`raw.*` columns by the GX suites from
-the same contracts, the ledger by its table's constraints), and a freshness gate would stop the very marts that
-report a late sender.
+**When it runs.** On the one `raw` Asset the ingest DAG updates once per ingest run that loaded rows (its extra
+names the datasets, `{"datasets": ["aduan", "opd"]}`), nightly at 01:30 city time, and on demand. Events that
+arrive while a build runs wait in Airflow's queue and the next single run consumes them all (`max_active_runs=1`):
+one run per burst, never one per dataset.
 
-dbt runs in this environment (`ExecutionMode.LOCAL`) through dbtRunner, inside the task's own process instead
-of a new `dbt` process per task: about 3x faster in `dag.test()` (`dbt_executable_path`, this venv's `dbt`, is
-what the subprocess mode would run).
+**What it builds** (`rencana`, from `muara.warehouse.plan`). A run started by data builds only what the new rows
+touch: `source:raw.<dataset>+` for each dataset the events name, plus `source:muara.ingest_batch+` (every ingest
+writes the ledger the delivery-compliance marts read). The nightly run, a manual run with `penuh=true`, and any run
+that finds a manifest relation missing from the database (a fresh server, a model a deploy added) build everything,
+which also refreshes the seeds and the day-based colours of complaints no file touched; a manual run may name its
+own dbt selection (`pilih`, e.g. `+fct_aduan`). The plan is in the task's log and XCom.
 
-The profile comes from the Airflow connection `muara_warehouse` (`AIRFLOW_CONN_MUARA_WAREHOUSE`, set from
-`muara db url`), so no password is written into `profiles.yml` or any other file; the connection's `schema`
-field is the database, dbt's target schema is set here. The city's code and time zone are dbt vars from Muara's
-settings (`MUARA_CITY`), the same ones `muara warehouse build` passes.
+**How** (`bangun`). One `dbt build` process for the whole selection, seeds, snapshots, models and every data and
+unit test in dependency order, with one dbt thread per core (`MUARA_DBT_THREADS`). The grid shows one task;
+the task log lists every node dbt ran, with its status and time, and the XCom holds the counts. Per-model Cosmos
+tasks (`ExecutionMode.WATCHER`) were measured against this: every consumer task is a new process that imports
+Airflow and Cosmos and renders the 181-task DAG again (about 3 CPU-seconds each on 2 cores), more than the dbt
+build itself. A retry runs `dbt retry` on the failed attempt's `run_results.json` (`data/dbt-runs/<run>/`): only
+the nodes that errored or were skipped run again, with the same selection.
 
-**Why the tasks come from `dbt/target/manifest.json` (`LoadMode.DBT_MANIFEST`).** The dag-processor parses this file
-again every 30 seconds or so; rendering from a manifest is reading one JSON file, whereas `LoadMode.DBT_LS`
-would start dbt at every parse. `make dbt-manifest` writes the manifest with `dbt parse` (no database needed);
-`make demo` and `make test` run it first. After changing a model, run `make dbt-manifest` so the DAG shows it.
+**Then** (`segarkan_dasbor`). Superset's cached chart data for the marts is dropped (`muara.dashboards.refresh`),
+so the next load of a dashboard shows the new rows; skipped when this machine runs no Superset. The `marts` Asset
+is emitted after every successful build for whatever reads the marts next.
 
-**Why it is scheduled on the `raw.*` Assets.** The ingest DAG emits `raw.<dataset>` only when a dataset received
-rows, so the warehouse is rebuilt when there is something new, within a scheduler loop, and never on an idle
-clock. Any dataset is enough (`raw.a | raw.b | ...`); `max_active_runs=1` keeps it to one build at a time:
-events that arrive while a build runs wait in Airflow's queue, and the next single run covers them all (every
-model reads every raw table it needs, so one run is complete). Asset-triggered runs have no logical date; the
-colours are judged at the moment the run builds (`as_of` left empty).
+The database is Muara's own (`muara db url`, `MUARA_DATABASE_URL` in production), passed to dbt through the
+environment `dbt/profiles.yml` reads, never written into a file; the city's code and time zone are dbt vars.
+Colours are judged at the moment the run builds.
 """
 
 from __future__ import annotations
 
-import functools
-import operator
 from datetime import datetime, timedelta
+from typing import Any
 
-from airflow.sdk import Asset
-from cosmos import (
-    DbtDag,
-    ExecutionConfig,
-    ExecutionMode,
-    InvocationMode,
-    LoadMode,
-    ProfileConfig,
-    ProjectConfig,
-    RenderConfig,
-    TestBehavior,
-)
-from cosmos.profiles import PostgresUserPasswordProfileMapping
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 
-from muara.contract.datasets import DATASETS
-from muara.warehouse import dbt as warehouse
+from muara import settings
 
-RAW_ASSETS = [Asset(f"raw.{name}", group="muara") for name in DATASETS]  # the ones the ingest DAG emits
+RAW = Asset("raw", group="muara")  # the one the ingest DAG emits, once per run that loaded rows
+MARTS = Asset("marts", group="muara")
+NIGHTLY = "30 1 * * *"  # the full build, city time
 
-warehouse_dag = DbtDag(
+
+@dag(
     dag_id="warehouse",
     doc_md=__doc__,
-    schedule=functools.reduce(operator.or_, RAW_ASSETS),
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable(NIGHTLY, timezone=settings.city().tz_name), assets=RAW),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "muara", "retries": 1, "retry_delay": timedelta(minutes=2)},
+    default_args={"owner": "muara", "retries": 2, "retry_delay": timedelta(minutes=1)},
+    params={
+        "penuh": Param(False, type="boolean", description="Build the whole warehouse, not only what new data touched.")
+    },
     tags=["muara", "warehouse"],
-    project_config=ProjectConfig(
-        dbt_project_path=warehouse.dbt_dir(),
-        manifest_path=warehouse.manifest_path(),
-        dbt_vars=warehouse.dbt_vars(),
-        install_dbt_deps=False,  # no dbt packages: the dbt hub cannot be reached (PITFALLS.md)
-    ),
-    profile_config=ProfileConfig(
-        profile_name="muara",
-        target_name="default",
-        profile_mapping=PostgresUserPasswordProfileMapping(
-            conn_id=warehouse.AIRFLOW_CONN_ID,
-            profile_args={"schema": warehouse.DBT_TARGET_SCHEMA},
-        ),
-    ),
-    execution_config=ExecutionConfig(
-        execution_mode=ExecutionMode.LOCAL,
-        invocation_mode=InvocationMode.DBT_RUNNER,
-        dbt_executable_path=warehouse.dbt_executable(),
-    ),
-    render_config=RenderConfig(
-        load_method=LoadMode.DBT_MANIFEST,
-        test_behavior=TestBehavior.AFTER_EACH,
-        should_detach_multiple_parents_tests=True,
-    ),
 )
+def warehouse() -> None:
+    @task
+    def rencana(**context: Any) -> dict[str, Any]:
+        """What this run builds: the touched models, or everything (see the DAG's doc)."""
+        import logging
+
+        from muara.stack import postgres as db
+        from muara.warehouse import dbt as dbt_
+        from muara.warehouse import plan
+
+        events = context.get("triggering_asset_events") or {}
+        try:
+            extras = [e.extra for e in events[RAW]]
+        except KeyError:  # a scheduled or manual run
+            extras = []
+        params = context.get("params") or {}
+        chosen = plan.plan(
+            extras,
+            manifest_file=dbt_.manifest_path(),
+            url=db.url(),
+            full=bool(params.get("penuh")),
+            select=str(params.get("pilih") or "").split(),
+        )
+        logging.getLogger(__name__).info(
+            "%d raw event(s); %s; select: %s", len(extras), chosen.why, " ".join(chosen.select) or "(all)"
+        )
+        return chosen.as_dict()
+
+    @task(outlets=[MARTS])
+    def bangun(chosen: dict[str, Any], **context: Any) -> dict[str, Any]:
+        """One dbt build of the plan; on a retry, ``dbt retry`` of what failed or was skipped."""
+        from muara.warehouse import runs
+
+        return runs.build_for_run(chosen, run_id=context["run_id"], try_number=context["ti"].try_number)
+
+    @task
+    def segarkan_dasbor(summary: dict[str, Any]) -> dict[str, Any]:
+        """Drop Superset's cached chart data for the marts, so the next dashboard load shows the new rows."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from muara.dashboards import refresh
+
+        try:
+            return refresh.invalidate_marts()
+        except refresh.NoSuperset as exc:
+            raise AirflowSkipException(str(exc)) from exc
+
+    segarkan_dasbor(bangun(rencana()))
+
+
+warehouse_dag = warehouse()

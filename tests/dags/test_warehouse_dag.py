@@ -1,5 +1,6 @@
-"""The warehouse DAG: Cosmos renders it from dbt's manifest, it waits on every Asset the ingest DAG emits, and a
-real dag.test() over the ingested demo exports builds the marts on the test server.
+"""The warehouse DAG: one dbt build per burst of new data, scheduled on the one `raw` Asset the ingest DAG emits
+and nightly; the plan builds only what the new data touches, and a real dag.test() over the ingested demo exports
+builds the marts on the test server.
 
 Model names come from the manifest, never from this file: the dbt project keeps growing.
 """
@@ -19,7 +20,7 @@ import pytest
 from tests.conftest import ROOT
 
 DAGS_DIR = ROOT / "dags"
-BUILT = ("model", "seed", "snapshot")  # the dbt nodes that become a run/seed/snapshot task
+BUILT = ("model", "seed", "snapshot")  # the dbt nodes a build materialises
 
 
 @pytest.fixture(scope="module")
@@ -43,67 +44,38 @@ def _load_dag_module(name: str) -> ModuleType:
     return module
 
 
-def _node_tasks(dag) -> tuple[dict[str, Any], dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """dbt unique_id -> the task building it, and -> the task running its tests (Cosmos keeps the dbt node on the
-    task: a model's or seed's own tests run in a task after it; a test reading two nodes is a task of its own)."""
-    builds, tests = {}, {}
-    for task in dag.tasks:
-        node = (getattr(task, "extra_context", None) or {}).get("dbt_node_config")
-        if node:
-            (tests if getattr(task, "base_cmd", None) == ["test"] else builds)[node["unique_id"]] = task
-    return builds, tests
-
-
 def test_imports_and_follows_the_house_rules(dagbag) -> None:  # type: ignore[no-untyped-def]
     assert dagbag.import_errors == {}
     dag = dagbag.get_dag("warehouse")
     assert dag is not None
     assert set(dag.tags) == {"muara", "warehouse"}
-    assert dag.doc_md and "manifest" in dag.doc_md and "Asset" in dag.doc_md
+    assert dag.doc_md and "dbt build" in dag.doc_md and "Asset" in dag.doc_md
     assert dag.catchup is False and dag.max_active_runs == 1
+    assert set(dag.task_ids) == {"rencana", "bangun", "segarkan_dasbor"}
     for task in dag.tasks:
         assert task.owner == "muara", task.task_id
         assert task.retries >= 1, task.task_id
 
 
-def test_scheduled_on_any_raw_asset_the_ingest_dag_emits(dagbag) -> None:  # type: ignore[no-untyped-def]
-    from airflow.sdk import Asset
-    from airflow.sdk.definitions.asset import AssetAny
-    from airflow.sdk.definitions.timetables.assets import AssetTriggeredTimetable
-
-    from muara.contract.datasets import DATASETS
+def test_scheduled_on_the_one_raw_asset_the_ingest_dag_emits_and_nightly(dagbag) -> None:  # type: ignore[no-untyped-def]
+    """One Asset, not one per dataset: an ingest run that loads eleven datasets schedules one warehouse run."""
+    from airflow.sdk import Asset, AssetOrTimeSchedule
 
     timetable = dagbag.get_dag("warehouse").timetable
-    assert isinstance(timetable, AssetTriggeredTimetable)
+    assert isinstance(timetable, AssetOrTimeSchedule)
     condition = timetable.asset_condition
-    assert isinstance(condition, AssetAny), "any one dataset must be enough to start a build"
-    assert all(isinstance(a, Asset) for a in condition.objects)
-    scheduled = {(a.name, a.group) for a in condition.objects}
-    assert {name for name, _ in scheduled} == {f"raw.{d}" for d in DATASETS}
+    assert isinstance(condition, Asset) and (condition.name, condition.group) == ("raw", "muara")
     emitted = {(a.name, a.group) for t in dagbag.get_dag("ingest").tasks for a in t.outlets if isinstance(a, Asset)}
-    assert scheduled == emitted
+    assert emitted == {("raw", "muara")}
+    assert timetable.timetable.expression == "30 1 * * *" and not timetable.timetable.run_immediately
 
 
-def test_every_dbt_node_is_a_task_and_every_test_runs_after_what_it_reads(dagbag, manifest) -> None:  # type: ignore[no-untyped-def]
-    dag = dagbag.get_dag("warehouse")
-    builds, tests = _node_tasks(dag)
-    nodes = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] in BUILT}
-    marts = {uid for uid, n in nodes.items() if n["resource_type"] == "model" and "marts" in n["fqn"]}
-    assert marts and any(n["resource_type"] == "seed" for n in nodes.values())
-    assert marts - set(builds) == set(), "mart models without a task"
-    assert set(builds) == set(nodes), "every model, seed and snapshot is built by exactly one task"
+def test_the_plan_reads_the_datasets_from_the_events() -> None:
+    from muara.warehouse import plan
 
-    dbt_tests = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "test"}
-    dbt_tests.update(manifest.get("unit_tests", {}))
-    for uid, test in dbt_tests.items():
-        parents = [p for p in test["depends_on"]["nodes"] if p in nodes]
-        if not parents:
-            continue  # a test on a raw source only: sources are not rendered (see the DAG's docstring)
-        task = tests.get(uid) or (tests.get(parents[0]) if len(test["depends_on"]["nodes"]) == 1 else None)
-        assert task is not None, f"no task runs {uid}"
-        ancestors = {t.task_id for t in task.get_flat_relatives(upstream=True)}
-        missing = {p for p in parents if builds[p].task_id not in ancestors}
-        assert not missing, f"{task.task_id} can run before {missing} is built"
+    extras = [{"datasets": ["cctv", "aduan"], "rows": {}}, {"datasets": ["aduan", "not_a_dataset"]}, None]
+    assert plan.datasets_in(extras) == ["aduan", "cctv"]
+    assert plan.selection(["cctv", "aduan"]) == ["source:raw.aduan+", "source:raw.cctv+", plan.LEDGER_SELECTOR]
 
 
 @pytest.fixture(scope="module")
@@ -142,9 +114,60 @@ def test_dag_test_builds_the_warehouse_from_the_ingested_exports(demo_ingested: 
                 "select task_id, state from task_instance where dag_id = 'warehouse' and run_id = %s", (run.run_id,)
             ).fetchall()
         )
-    assert set(states) == set(module.warehouse_dag.task_ids)
-    assert {t: s for t, s in states.items() if s != "success"} == {}
+        plan = conn.execute(
+            "select value from xcom where dag_id = 'warehouse' and run_id = %s and task_id = 'rencana' "
+            "and key = 'return_value'",
+            (run.run_id,),
+        ).fetchone()
+    # no Superset runs beside this test: the refresh says so and is skipped, it does not fail the run
+    assert states == {"rencana": "success", "bangun": "success", "segarkan_dasbor": "skipped"}, states
+    assert plan is not None and plan[0]["full"] is True and plan[0]["select"] == [], plan  # a manual run: all
     fct_aduan = manifest["nodes"]["model.muara.fct_aduan"]["relation_name"]
     with psycopg.connect(db.url()) as conn:
         row = conn.execute(f"select count(*) from {fct_aduan}").fetchone()  # type: ignore[arg-type]
     assert row and row[0] > 0
+
+
+def _downstream(manifest: dict[str, Any], roots: list[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+@pytest.mark.integration
+def test_a_run_started_by_one_dataset_builds_only_what_it_touches(
+    demo_ingested: None, manifest, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """On the warehouse the test above built: the events of an ingest run that loaded `kemiskinan` make a plan of
+    `source:raw.kemiskinan+` and the ledger's models; the build runs those and their tests, nothing else (not the
+    complaint marts), and in less time than the full build."""
+    from muara.stack import postgres as db
+    from muara.warehouse import dbt as warehouse
+    from muara.warehouse import plan, runs
+
+    if plan.missing_relations(warehouse.manifest_path(), db.url()):  # run alone: build it first
+        warehouse.build()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MUARA_DATA_DIR", str(tmp_path))
+        chosen = plan.plan(
+            [{"datasets": ["kemiskinan"], "rows": {"kemiskinan": 50}}],
+            manifest_file=warehouse.manifest_path(),
+            url=db.url(),
+        )
+        assert not chosen.full and chosen.datasets == ["kemiskinan"], chosen
+        summary = runs.build_for_run(chosen.as_dict(), run_id="selection-test")
+        results = warehouse.run_results(runs.target_for("selection-test"))
+    assert results is not None
+    ran = {r["unique_id"] for r in results["results"]}
+    allowed = _downstream(manifest, ["source.muara.raw.kemiskinan", "source.muara.muara.ingest_batch"])
+    assert ran and ran <= allowed | {"source.muara.raw.kemiskinan", "source.muara.muara.ingest_batch"}, ran - allowed
+    assert any(uid.startswith("model.") and "kemiskinan" in uid for uid in ran), ran
+    assert "model.muara.fct_aduan" not in ran and not any(u.startswith("seed.") for u in ran)
+    everything = [u for u, n in manifest["nodes"].items() if n["resource_type"] in BUILT]
+    print(f"selection ran {len(ran)} nodes of {len(manifest['nodes'])} in {summary['wall_seconds']} s")
+    assert len([u for u in ran if u.split(".")[0] in BUILT]) < len(everything) / 2

@@ -3,8 +3,9 @@
 1. Airflow (``airflow standalone``) starts, and the ``ingest`` and ``warehouse`` DAGs are switched on;
 2. the demo exports are dropped into the inbox, each file moved in whole (written beside the inbox first, then
    renamed into it, as an upload should), so the ingest DAG never reads half a file;
-3. nothing else is triggered by hand: the ingest DAG's schedule picks the files up, its ``raw.<dataset>`` Asset
-   events schedule the warehouse DAG, and this command only watches, printing progress, until both are done;
+3. nothing else is triggered by hand: the ingest DAG's inbox watcher picks the files up within seconds, its one
+   ``raw`` Asset event schedules the warehouse DAG, and this command only watches, printing progress, until both
+   are done;
 4. Superset starts and is provisioned (read-only database role, dashboards, roles, users);
 5. it prints what the mayor would see first (complaints by colour), the URLs and the logins.
 
@@ -114,7 +115,7 @@ def _failed(api: airflow_server.Api, dag_id: str, run: dict[str, Any]) -> DemoEr
 
 def wait_for_ingest(api: airflow_server.Api, dropped: Dropped, say: Callable[[str], object]) -> None:
     """Until the inbox holds none of the dropped files and every ingest run that could have taken one (started
-    before the inbox was empty) has finished. Runs that start later (every 2 minutes) find nothing to take."""
+    before the inbox was empty) has finished. Runs that start later find nothing to take."""
     from muara.contract.datasets import DATASETS
 
     started = time.monotonic()
@@ -144,7 +145,7 @@ def wait_for_ingest(api: airflow_server.Api, dropped: Dropped, say: Callable[[st
         if time.monotonic() - last >= PROGRESS_EVERY:
             last = time.monotonic()
             now = active[0] if active else None
-            state = _run_line(api, "ingest", now) if now else "waiting for its next scheduled run (every 2 minutes)"
+            state = _run_line(api, "ingest", now) if now else "waiting for the inbox watcher to start a run"
             say(f"  {time.monotonic() - started:4.0f} s  {left} of {dropped.files} files in the inbox; {state}")
         time.sleep(3)
 
@@ -165,7 +166,7 @@ def wait_for_warehouse(api: airflow_server.Api, since: datetime, say: Callable[[
         say("warehouse: nothing new arrived and it never succeeded: triggering it once")
         api.post("/api/v2/dags/warehouse/dagRuns", {"logical_date": None, "note": "make demo"})
     else:
-        say(f"warehouse: scheduled by {announced} raw.* Asset events from the ingest DAG")
+        say(f"warehouse: scheduled by {announced} raw Asset event(s) from the ingest DAG")
     started = time.monotonic()
     last = 0.0
     watched: set[str] = set()  # runs under way once seen stay watched after they finish
@@ -251,7 +252,7 @@ def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = pr
         airflow_server.up(say)
         api = airflow_server.Api()
         switch_on_dags(api, DAGS, say)
-        say("  ingest runs every 2 minutes; the warehouse runs on the raw.* Assets the ingest DAG announces")
+        say("  ingest starts when a file lands (its inbox watcher); the warehouse builds on the raw Asset it announces")
         dropped = drop_exports(rows, anchor, say)
         wait_for_ingest(api, dropped, say)
         wait_for_warehouse(api, dropped.at, say)

@@ -120,10 +120,10 @@ def _env() -> dict[str, str]:
     env["AIRFLOW__API__HOST"] = HOST
     # tasks reach the api-server's execution API; it must name the port the api-server really listens on
     env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{port()}/execution/"
-    # LocalExecutor runs up to [core] parallelism tasks at once (default 32, each a worker of ~330 MB). Measured on
-    # 2 idle cores with 16: the 111 demo files took 7 min, ~7.6 CPU-seconds a file, most of it a new Python process
-    # importing pandas and GX for every mapped task. That is CPU-bound: more at once would only cost memory.
-    env.setdefault("AIRFLOW__CORE__PARALLELISM", str(8 * (os.cpu_count() or 2)))
+    # LocalExecutor runs up to [core] parallelism tasks at once (default 32). The work is CPU-bound (a batch of
+    # files, one dbt build with a thread per core): more tasks than cores only queue on the same CPUs and cost
+    # memory. Measured with 16 on 2 cores: load average 17 and the demo's files took 7 minutes.
+    env.setdefault("AIRFLOW__CORE__PARALLELISM", str(os.cpu_count() or 2))
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from muara import settings
 
@@ -133,6 +134,11 @@ def run_dbt(
     return result
 
 
+def threads() -> int:
+    """dbt's threads: one per core (``MUARA_DBT_THREADS`` overrides). More only queue on the same CPUs."""
+    return int(os.environ.get("MUARA_DBT_THREADS") or os.cpu_count() or 2)
+
+
 def build(
     *,
     as_of: datetime | None = None,
@@ -140,14 +146,54 @@ def build(
     select: Sequence[str] = (),
     database: str | None = None,
     project_dir: Path | None = None,
+    target_path: Path | None = None,
+    check: bool = True,
 ) -> DbtResult:
-    """``dbt build``: seeds, snapshots, models and every test, in dependency order."""
-    args = ["build"]
+    """``dbt build``: seeds, snapshots, models and every test, in dependency order, in one dbt process with a
+    thread per core. ``target_path`` keeps this build's run_results.json apart (the warehouse DAG's retry reads it).
+    """
+    args = ["build", "--threads", str(threads())]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", *select]
-    return run_dbt(args, as_of=as_of, database=database, project_dir=project_dir)
+    if target_path is not None:
+        args += ["--target-path", str(target_path)]
+    return run_dbt(args, as_of=as_of, database=database, project_dir=project_dir, check=check)
+
+
+def retry(*, target_path: Path, database: str | None = None, check: bool = True) -> DbtResult:
+    """``dbt retry``: run again only the nodes that errored or were skipped in the build whose results are in
+    ``target_path`` (with that build's selection and flags)."""
+    return run_dbt(
+        ["retry", "--threads", str(threads()), "--target-path", str(target_path)], database=database, check=check
+    )
+
+
+def run_results(target_path: Path) -> dict[str, Any] | None:
+    """The last dbt command's ``run_results.json`` in ``target_path`` (None when there is none)."""
+    try:
+        return dict(json.loads((target_path / "run_results.json").read_text(encoding="utf-8")))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def summarise(results: dict[str, Any] | None) -> dict[str, Any]:
+    """Counts per status and the nodes that did not pass, from a ``run_results.json``."""
+    if not results:
+        return {"nodes": 0, "status": {}, "not_passed": []}
+    status: dict[str, int] = {}
+    not_passed = []
+    for r in results.get("results", []):
+        status[r["status"]] = status.get(r["status"], 0) + 1
+        if r["status"] not in ("success", "pass", "no-op"):
+            not_passed.append(f"{r['unique_id']}: {r['status']}")
+    return {
+        "nodes": len(results.get("results", [])),
+        "status": status,
+        "not_passed": not_passed,
+        "seconds": round(float(results.get("elapsed_time") or 0), 1),
+    }
 
 
 # ------------------------------------------------------------------------------ the Airflow warehouse DAG
