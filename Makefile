@@ -27,11 +27,6 @@ export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(AIRFLOW_HOME)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD := $(MUARA) db url --airflow --sqlalchemy -n
-# the warehouse DAG's dbt profile (Cosmos) comes from this connection; `=` reads `muara db url` when a recipe runs
-# (after `db` started the server), so the password is never written into a file of the repository
-export AIRFLOW_CONN_MUARA_WAREHOUSE = $(shell [ -x $(MUARA) ] && $(MUARA) db url 2>/dev/null)
-export AIRFLOW__COSMOS__CACHE_DIR := $(AIRFLOW_HOME)/cosmos
-export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 
 .PHONY: help
 help: ## Show the targets (this list)

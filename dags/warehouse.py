@@ -6,20 +6,22 @@ names the datasets, `{"datasets": ["aduan", "opd"]}`), nightly at 01:30 city tim
 arrive while a build runs wait in Airflow's queue and the next single run consumes them all (`max_active_runs=1`):
 one run per burst, never one per dataset.
 
-**What it builds** (`rencana`, from `muara.warehouse.plan`). A run started by data builds only what the new rows
+**What it builds** (`bangun`'s plan, `muara.warehouse.plan`). A run started by data builds only what the new rows
 touch: `source:raw.<dataset>+` for each dataset the events name, plus `source:muara.ingest_batch+` (every ingest
 writes the ledger the delivery-compliance marts read). The nightly run, a manual run with `penuh=true`, and any run
 that finds a manifest relation missing from the database (a fresh server, a model a deploy added) build everything,
 which also refreshes the seeds and the day-based colours of complaints no file touched; a manual run may name its
 own dbt selection (`pilih`, e.g. `+fct_aduan`). The plan is in the task's log and XCom.
 
-**How** (`bangun`). One `dbt build` process for the whole selection, seeds, snapshots, models and every data and
-unit test in dependency order, with one dbt thread per core (`MUARA_DBT_THREADS`). The grid shows one task;
-the task log lists every node dbt ran, with its status and time, and the XCom holds the counts. Per-model Cosmos
-tasks (`ExecutionMode.WATCHER`) were measured against this: every consumer task is a new process that imports
-Airflow and Cosmos and renders the 181-task DAG again (about 3 CPU-seconds each on 2 cores), more than the dbt
-build itself. A retry runs `dbt retry` on the failed attempt's `run_results.json` (`data/dbt-runs/<run>/`): only
-the nodes that errored or were skipped run again, with the same selection.
+**How** (`bangun`, which also makes the plan: one task process fewer on the way to the screen). One `dbt build`
+process for the whole selection, seeds, snapshots, models and every data and unit test in dependency order, with
+one dbt thread per core (`MUARA_DBT_THREADS`). The grid shows one task; its log lists every node dbt ran with its
+status and time, and its XCom holds the plan and the counts. Cosmos' per-model tasks (`ExecutionMode.WATCHER`)
+were weighed against this: each of ~150 consumer tasks is a new process that imports Airflow and Cosmos and
+renders the DAG again (4.6 CPU-seconds measured on these 2 cores), far more than the whole demo build (40 s). Every
+run builds in one target folder (`data/dbt-target`), so dbt's partial parsing carries over. A retry runs
+`dbt retry` on the failed attempt's `run_results.json` (kept in `data/dbt-runs/<run>/`): only the nodes that
+errored or were skipped run again, with the same selection.
 
 **Then** (`segarkan_dasbor`). Superset's cached chart data for the marts is dropped (`muara.dashboards.refresh`),
 so the next load of a dashboard shows the new rows; skipped when this machine runs no Superset. The `marts` Asset
@@ -58,14 +60,15 @@ NIGHTLY = "30 1 * * *"  # the full build, city time
     tags=["muara", "warehouse"],
 )
 def warehouse() -> None:
-    @task
-    def rencana(**context: Any) -> dict[str, Any]:
-        """What this run builds: the touched models, or everything (see the DAG's doc)."""
+    @task(outlets=[MARTS])
+    def bangun(**context: Any) -> dict[str, Any]:
+        """The plan (what the new data touches, or everything), then one dbt build of it; on a retry, ``dbt retry``
+        of what failed or was skipped. The plan and the counts per status are the task's XCom."""
         import logging
 
         from muara.stack import postgres as db
         from muara.warehouse import dbt as dbt_
-        from muara.warehouse import plan
+        from muara.warehouse import plan, runs
 
         events = context.get("triggering_asset_events") or {}
         try:
@@ -83,14 +86,8 @@ def warehouse() -> None:
         logging.getLogger(__name__).info(
             "%d raw event(s); %s; select: %s", len(extras), chosen.why, " ".join(chosen.select) or "(all)"
         )
-        return chosen.as_dict()
-
-    @task(outlets=[MARTS])
-    def bangun(chosen: dict[str, Any], **context: Any) -> dict[str, Any]:
-        """One dbt build of the plan; on a retry, ``dbt retry`` of what failed or was skipped."""
-        from muara.warehouse import runs
-
-        return runs.build_for_run(chosen, run_id=context["run_id"], try_number=context["ti"].try_number)
+        summary = runs.build_for_run(chosen.as_dict(), run_id=context["run_id"], try_number=context["ti"].try_number)
+        return {"plan": chosen.as_dict(), **summary}
 
     @task
     def segarkan_dasbor(summary: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +101,7 @@ def warehouse() -> None:
         except refresh.NoSuperset as exc:
             raise AirflowSkipException(str(exc)) from exc
 
-    segarkan_dasbor(bangun(rencana()))
+    segarkan_dasbor(bangun())
 
 
 warehouse_dag = warehouse()

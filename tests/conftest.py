@@ -36,9 +36,6 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD"] = f"{MUARA} db url --airflow --sqlalchemy -n"
 os.environ.pop("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", None)
 # the warehouse DAG's connection points at the test server once it is up (airflow_db), never at the demo's
-os.environ.pop("AIRFLOW_CONN_MUARA_WAREHOUSE", None)
-os.environ["AIRFLOW__COSMOS__CACHE_DIR"] = str(TEST_DIR / "airflow-test" / "cosmos")
-os.environ["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] = "False"
 
 
 #: the marker each test folder gives its tests (pyproject.toml describes them)
@@ -125,8 +122,8 @@ def project_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
-    """``dbt/target/manifest.json``, which the warehouse DAG renders from (`make dbt-manifest`; a fresh clone has
-    none). Written again every session, so the DAG always shows the models as they are now."""
+    """``dbt/target/manifest.json``, which the warehouse DAG's plan reads (`make dbt-manifest`; a fresh clone has
+    none). Written again every session, so it always holds the models as they are now."""
     from muara.warehouse import dbt as warehouse
 
     return warehouse.write_manifest()
@@ -134,12 +131,9 @@ def dbt_manifest() -> Path:
 
 @pytest.fixture(scope="session")
 def airflow_db(pg: object, dbt_manifest: Path) -> Path:
-    """Airflow's metadata database on the test server, migrated the way `make` does it, and the connection the
-    warehouse DAG's dbt profile comes from (the test server's URL, in the environment only)."""
-    from muara.stack import postgres as db
-
+    """Airflow's metadata database on the test server, migrated the way `make` does it (the warehouse DAG's plan
+    reads the manifest, so it is written first)."""
     home = Path(os.environ["AIRFLOW_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     run(str(BIN / "airflow"), "db", "migrate", check=True)
-    os.environ["AIRFLOW_CONN_MUARA_WAREHOUSE"] = db.url()
     return home

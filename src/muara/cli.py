@@ -422,6 +422,34 @@ def bench_warehouse(
     typer.echo(json.dumps(result))
 
 
+@bench_app.command("freshness")
+def bench_freshness(
+    runs: Annotated[int, typer.Option(help="Files sent per way.")] = 3,
+    via: Annotated[list[str] | None, typer.Option("--via", help="inbox, portal (repeatable; default both).")] = None,
+) -> None:
+    """On the running stack (make demo): seconds from a sent 100-row aduan file to (a) the ledger, (b)
+    marts.fct_aduan, (c) Superset's Ruang Komando colour chart. Goal: (c) <= 60 s, median of RUNS. Exit 1 if not."""
+    import json
+
+    from muara.devtools.bench_freshness import BenchError, run
+
+    ways = tuple(via or ("inbox", "portal"))
+    if set(ways) - {"inbox", "portal"}:
+        raise _fail(f"--via takes inbox or portal, not {', '.join(sorted(set(ways) - {'inbox', 'portal'}))}")
+    try:
+        result = run(runs, ways, say=typer.echo)
+    except BenchError as exc:
+        raise _fail(str(exc)) from exc
+    for way, m in result["median"].items():
+        typer.echo(
+            f"median {way:<6}: ledger {m['a_ledger']:.1f} s, fct_aduan {m['b_mart']:.1f} s, "
+            f"Superset {m['c_superset']:.1f} s (goal <= {result['goal_seconds']:.0f} s)"
+        )
+    typer.echo(json.dumps(result))
+    if not result["passed"]:
+        raise typer.Exit(1)
+
+
 # ----------------------------------------------------------------------------------------------- demo data
 @app.command("demo-data")
 def demo_data(

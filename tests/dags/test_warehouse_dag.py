@@ -51,7 +51,7 @@ def test_imports_and_follows_the_house_rules(dagbag) -> None:  # type: ignore[no
     assert set(dag.tags) == {"muara", "warehouse"}
     assert dag.doc_md and "dbt build" in dag.doc_md and "Asset" in dag.doc_md
     assert dag.catchup is False and dag.max_active_runs == 1
-    assert set(dag.task_ids) == {"rencana", "bangun", "segarkan_dasbor"}
+    assert set(dag.task_ids) == {"bangun", "segarkan_dasbor"}
     for task in dag.tasks:
         assert task.owner == "muara", task.task_id
         assert task.retries >= 1, task.task_id
@@ -115,13 +115,13 @@ def test_dag_test_builds_the_warehouse_from_the_ingested_exports(demo_ingested: 
             ).fetchall()
         )
         plan = conn.execute(
-            "select value from xcom where dag_id = 'warehouse' and run_id = %s and task_id = 'rencana' "
+            "select value from xcom where dag_id = 'warehouse' and run_id = %s and task_id = 'bangun' "
             "and key = 'return_value'",
             (run.run_id,),
         ).fetchone()
     # no Superset runs beside this test: the refresh says so and is skipped, it does not fail the run
-    assert states == {"rencana": "success", "bangun": "success", "segarkan_dasbor": "skipped"}, states
-    assert plan is not None and plan[0]["full"] is True and plan[0]["select"] == [], plan  # a manual run: all
+    assert states == {"bangun": "success", "segarkan_dasbor": "skipped"}, states
+    assert plan is not None and plan[0]["plan"]["full"] is True and plan[0]["plan"]["select"] == [], plan  # manual
     fct_aduan = manifest["nodes"]["model.muara.fct_aduan"]["relation_name"]
     with psycopg.connect(db.url()) as conn:
         row = conn.execute(f"select count(*) from {fct_aduan}").fetchone()  # type: ignore[arg-type]
@@ -161,7 +161,7 @@ def test_a_run_started_by_one_dataset_builds_only_what_it_touches(
         )
         assert not chosen.full and chosen.datasets == ["kemiskinan"], chosen
         summary = runs.build_for_run(chosen.as_dict(), run_id="selection-test")
-        results = warehouse.run_results(runs.target_for("selection-test"))
+        results = warehouse.run_results(runs.results_for("selection-test").parent)
     assert results is not None
     ran = {r["unique_id"] for r in results["results"]}
     allowed = _downstream(manifest, ["source.muara.raw.kemiskinan", "source.muara.muara.ingest_batch"])

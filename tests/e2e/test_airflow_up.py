@@ -2,9 +2,10 @@
 on the tests' Postgres and Airflow home, on a free port, with its own data folder (MUARA_DATA_DIR).
 
 What must hold, as `make demo` relies on it: every component reports healthy; the REST API logs in with the
-password the simple auth manager generated; the DAGs are parsed; once switched on, the ingest DAG's own schedule
-takes a file dropped into the inbox, with no trigger by hand, and announces `raw.<dataset>` as an Asset event (the
-warehouse DAG's schedule); a second `up` reuses the running Airflow; `stop` ends every process of it.
+password the simple auth manager generated; the DAGs are parsed; once switched on, the ingest DAG's inbox watcher
+(in the triggerer) starts a run for files dropped into the inbox, with no trigger by hand; that run announces one
+`raw` Asset event naming the datasets it loaded, which schedules exactly one warehouse run, and that run builds only
+what those datasets touch; a second `up` reuses the running Airflow; `stop` ends every process of it.
 """
 
 from __future__ import annotations
@@ -108,9 +109,15 @@ def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: P
         for secret in (airflow_server.password_file(), Path(home) / "standalone.log"):
             assert secret.stat().st_mode & 0o077 == 0, f"{secret} is readable by others"
 
+        from muara.stack import postgres as db
+        from muara.warehouse import dbt as warehouse
+        from muara.warehouse import plan
+
+        if plan.missing_relations(warehouse.manifest_path(), db.url()):  # a built warehouse, as a city has
+            warehouse.build()
+
         api = airflow_server.Api()
-        demo.switch_on_dags(api, ("ingest",), print)
-        assert api.get("/api/v2/dags/warehouse")["is_paused"] is True  # left alone: only its Asset event matters
+        demo.switch_on_dags(api, ("ingest", "warehouse"), print)
 
         # one small export, and PUPR's export with personal data in odd places, moved into the inbox whole, as
         # `make demo` does
@@ -123,12 +130,30 @@ def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: P
         assert dropped.files == 2
         took = time.monotonic()
         demo.wait_for_ingest(api, dropped, print)
-        print(f"the ingest DAG took the file by itself after {time.monotonic() - took:.0f} s")
+        print(f"the ingest DAG took the files by itself after {time.monotonic() - took:.0f} s")
         runs = [r for r in api.runs("ingest") if demo._since(r, "end_date", dropped.at)]
-        assert runs and all(r["run_type"] == "scheduled" for r in runs), [r["run_type"] for r in runs]
+        # started by the inbox watcher, not by the 15-minute safety net
+        assert runs and all(r["run_type"] == "asset_triggered" for r in runs), [r["run_type"] for r in runs]
         since = demo._iso(dropped.at)
         events = api.get(f"/api/v2/assets/events?source_dag_id=ingest&timestamp_gte={since}&limit=50")["asset_events"]
-        assert sorted(e["name"] for e in events) == ["raw.aduan", "raw.kemiskinan"], events
+        assert [(e["name"], e["extra"]["datasets"]) for e in events] == [("raw", ["aduan", "kemiskinan"])], events
+
+        built = demo.wait_for_warehouse(api, dropped.at, print)
+        later = [r for r in api.runs("warehouse") if demo._since(r, "run_after", dropped.at)]
+        assert [r["dag_run_id"] for r in later] == [built["dag_run_id"]], "one ingest run, one warehouse run"
+        assert built["run_type"] == "asset_triggered" and built["state"] == "success", built
+        chosen = api.get(f"/api/v2/dags/warehouse/dagRuns/{built['dag_run_id']}/taskInstances/bangun/xcomEntries/plan")[
+            "value"
+        ]
+        if isinstance(chosen, str):
+            import json
+
+            chosen = json.loads(chosen)
+        assert chosen["full"] is False and chosen["select"] == [
+            "source:raw.aduan+",
+            "source:raw.kemiskinan+",
+            plan.LEDGER_SELECTOR,
+        ], chosen
 
         # the task logs tell what happened to the odd-places file, and hold none of its personal data in clear
         logs = [p for p in (Path(home) / "logs").rglob("*") if p.is_file()] + [Path(home) / "standalone.log"]

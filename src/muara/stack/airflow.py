@@ -115,7 +115,6 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{_shim()}{os.pathsep}{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(Path(bin_dir).parent)
-    env.setdefault("AIRFLOW_CONN_MUARA_WAREHOUSE", db.url())
     env["AIRFLOW__API__PORT"] = str(port())
     env["AIRFLOW__API__HOST"] = HOST
     # tasks reach the api-server's execution API; it must name the port the api-server really listens on

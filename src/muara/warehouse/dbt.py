@@ -197,20 +197,13 @@ def summarise(results: dict[str, Any] | None) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------ the Airflow warehouse DAG
-AIRFLOW_CONN_ID = "muara_warehouse"
-"""The Airflow connection Cosmos builds dbt's profile from: ``AIRFLOW_CONN_MUARA_WAREHOUSE`` holds
-``muara db url`` (set by the Makefile and the tests), so no password is written into the repository."""
-
-DBT_TARGET_SCHEMA = "analytics"
-"""dbt's target schema, as in ``dbt/profiles.yml``; the connection's ``schema`` field is the database name."""
-
-
 def manifest_path(project_dir: Path | None = None) -> Path:
     return (project_dir or dbt_dir()) / "target" / "manifest.json"
 
 
 def write_manifest(project_dir: Path | None = None) -> Path:
-    """``dbt parse``: write ``target/manifest.json``, which the warehouse DAG renders its tasks from.
+    """``dbt parse``: write ``target/manifest.json``, which the warehouse DAG's plan reads (the relations a complete
+    warehouse holds) and the dashboards bundle takes its columns from.
 
     No database is needed (``profiles.yml`` falls back to its defaults and parsing never connects), so a fresh
     clone can write it before any server exists; the vars are the ones the DAG runs with."""

@@ -1,5 +1,11 @@
 """One warehouse run as the warehouse DAG does it: ``dbt build`` of a :mod:`muara.warehouse.plan`, and on a retry
-``dbt retry`` of what failed, each run's dbt target folder kept apart under ``data/dbt-runs/``."""
+``dbt retry`` of what failed.
+
+Every run builds in one target folder (``data/dbt-target``; the DAG runs one at a time), so dbt's partial parsing
+carries over from run to run (a fresh folder means parsing the whole project again, seconds on every run); each
+run's ``run_results.json`` is then kept under ``data/dbt-runs/<run>/``, and a retry puts it back before
+``dbt retry`` reads it.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +19,21 @@ from muara import settings
 from muara.warehouse import dbt
 
 log = logging.getLogger(__name__)
-KEEP_RUNS = 20  # target folders kept (run_results.json, compiled SQL) for looking into a recent run
+KEEP_RUNS = 20  # run_results.json kept for looking into a recent run
+RESULTS = "run_results.json"
+
+
+def target_dir() -> Path:
+    return settings.data_dir() / "dbt-target"
 
 
 def runs_dir() -> Path:
     return settings.data_dir() / "dbt-runs"
 
 
-def target_for(run_id: str) -> Path:
-    """The run's own dbt target folder (the run id made a safe file name)."""
-    return runs_dir() / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)[:150]
+def results_for(run_id: str) -> Path:
+    """Where the run's ``run_results.json`` is kept (the run id made a safe file name)."""
+    return runs_dir() / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)[:150] / RESULTS
 
 
 def _prune(keep: int = KEEP_RUNS) -> None:
@@ -32,7 +43,7 @@ def _prune(keep: int = KEEP_RUNS) -> None:
 
 
 def _log_nodes(results: dict[str, Any] | None) -> None:
-    """One line per node dbt ran: the per-model view the grid no longer shows."""
+    """One line per node dbt ran, with its status and time: the per-model view of the run."""
     for r in (results or {}).get("results", []):
         log.info("%-7s %6.1fs  %s", r["status"], float(r.get("execution_time") or 0), r["unique_id"])
 
@@ -40,14 +51,13 @@ def _log_nodes(results: dict[str, Any] | None) -> None:
 def build_for_run(plan: dict[str, Any], *, run_id: str, try_number: int = 1) -> dict[str, Any]:
     """Build ``plan`` (``Plan.as_dict()``) for the Airflow run ``run_id``. Raises :class:`dbt.WarehouseError` when a
     node errors or a test fails, naming them; returns the counts per status."""
-    target = target_for(run_id)
-    previous = dbt.run_results(target) if try_number > 1 else None
-    if previous is None:
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True, exist_ok=True)
-        result = dbt.build(select=plan.get("select") or (), target_path=target, check=False)
-        how = "build"
-    else:
+    target = target_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    kept = results_for(run_id)
+    (target / RESULTS).unlink(missing_ok=True)
+    if try_number > 1 and kept.exists():
+        previous = dbt.run_results(kept.parent)
+        shutil.copyfile(kept, target / RESULTS)
         log.info(
             "attempt %d: dbt retry of the %d node(s) that did not pass",
             try_number,
@@ -55,7 +65,13 @@ def build_for_run(plan: dict[str, Any], *, run_id: str, try_number: int = 1) -> 
         )
         result = dbt.retry(target_path=target, check=False)
         how = "retry"
+    else:
+        result = dbt.build(select=plan.get("select") or (), target_path=target, check=False)
+        how = "build"
     results = dbt.run_results(target)
+    if results is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target / RESULTS, kept)
     _log_nodes(results)
     summary = {**dbt.summarise(results), "how": how, "wall_seconds": round(result.seconds, 1), "full": plan["full"]}
     _prune()
