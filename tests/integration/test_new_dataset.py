@@ -59,13 +59,14 @@ def _register_sender(repo: Path, kode_opd: str) -> None:
 DAG_PROBE = """
 import json, sys
 from airflow.dag_processing.dagbag import DagBag
+from muara.contract.datasets import DATASETS
+from muara.warehouse import plan
 bag = DagBag(dag_folder=sys.argv[1])
-ingest, warehouse = bag.get_dag("ingest"), bag.get_dag("warehouse")
 print(json.dumps({
     "errors": {k: str(v) for k, v in bag.import_errors.items()},
-    "announce": sorted(t.task_id for t in ingest.tasks if t.task_id.startswith("announce_")),
-    "warehouse_tasks": sorted(t.task_id for t in warehouse.tasks),
-    "schedule": repr(warehouse.schedule),
+    "datasets": list(DATASETS),
+    "named": plan.datasets_in([{"datasets": [sys.argv[2]]}]),
+    "selection": plan.selection([sys.argv[2]]),
 }))
 """
 
@@ -97,13 +98,13 @@ def test_a_twelfth_dataset_needs_a_contract_and_generate_only(tmp_path: Path, ai
     assert staging["depends_on"]["nodes"] == [f"source.muara.raw.{NEW}"]
     assert {"nomor_gangguan", "kondisi", "waktu_lapor"} <= set(staging["columns"])
 
-    # the DAGs, as Airflow parses them from the copy: an Asset and an announce task, a warehouse task
-    probe = run(sys.executable, "-c", DAG_PROBE, str(repo / "dags"), env=env, check=True)
+    # the DAGs, as Airflow parses them from the copy: the ingest DAG names the new dataset in its raw event, and
+    # the warehouse plan builds what reads it (its staging model depends on that source, above)
+    probe = run(sys.executable, "-c", DAG_PROBE, str(repo / "dags"), NEW, env=env, check=True)
     dags = json.loads(probe.stdout.strip().splitlines()[-1])
     assert dags["errors"] == {}
-    assert dags["announce"] == sorted(f"announce_{d}" for d in [*DATASETS, NEW])
-    assert any(f"stg_raw__{NEW}" in t for t in dags["warehouse_tasks"]), dags["warehouse_tasks"]
-    assert f"raw.{NEW}" in dags["schedule"]
+    assert dags["datasets"] == sorted([*DATASETS, NEW]) and dags["named"] == [NEW]
+    assert dags["selection"][0] == f"source:raw.{NEW}+"
 
     # the raw DDL on the real server, and an officer's file checked against the generated suite
     try:

@@ -246,25 +246,66 @@ def start_portal(say: Callable[[str], object]) -> dict[str, str]:
     return logins
 
 
+class _Background:
+    """``fn`` in a thread: Superset starts (a minute of its own imports and migrations) while the files load."""
+
+    def __init__(self, fn: Callable[[], object]) -> None:
+        import threading
+
+        self.error: BaseException | None = None
+
+        def target() -> None:
+            try:
+                fn()
+            except BaseException as exc:  # re-raised by join() in the caller's thread
+                self.error = exc
+
+        self.thread = threading.Thread(target=target, name="superset-up", daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def run(rows: int, anchor: date | None = None, say: Callable[[str], object] = print) -> None:
     anchor = anchor or (date.today() - timedelta(days=1))
+    phases: list[tuple[str, float]] = []
+    mark = time.monotonic()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        phases.append((name, time.monotonic() - mark))
+        mark = time.monotonic()
+
     try:
         airflow_server.up(say)
         api = airflow_server.Api()
         switch_on_dags(api, DAGS, say)
+        phase("Airflow up, DAGs on")
+        starting = _Background(lambda: superset.up(lambda line: say(f"  [superset] {line}")))
         say("  ingest starts when a file lands (its inbox watcher); the warehouse builds on the raw Asset it announces")
         dropped = drop_exports(rows, anchor, say)
+        phase("demo exports written")
         wait_for_ingest(api, dropped, say)
+        phase("ingest DAG: every file")
         wait_for_warehouse(api, dropped.at, say)
+        phase("warehouse DAG")
     except AirflowError as exc:
         raise DemoError(str(exc)) from exc
     try:
-        superset.up(say)
+        starting.join()
+        phase("Superset up (waiting for it)")
         done = provision.provision(say)
+        phase("Superset provisioned")
     except superset.SupersetError as exc:
         raise DemoError(str(exc)) from exc
     portal_logins = start_portal(say)
+    phase("portal up")
 
+    say("")
+    say("Where the time went: " + ", ".join(f"{name} {sec:.0f} s" for name, sec in phases))
     say("")
     say(f"Complaints now (marts.fct_aduan, {settings.city(None).name}):")
     for warna, n, late in colours():
