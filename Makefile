@@ -159,6 +159,10 @@ bench: db ## Benchmark muara ingest against a bare COPY and the naive path (1M a
 bench-warehouse: db ## Benchmark a full warehouse build against an incremental one after 10,000 new rows (1M complaints)
 	$(MUARA) bench warehouse --rows $${ROWS:-1000000}
 
+.PHONY: bench-freshness
+bench-freshness: install ## On the running demo stack: seconds from a sent 100-row aduan file to the ledger, fct_aduan and Superset (goal <= 60 s)
+	$(MUARA) bench freshness --runs $${RUNS:-3}
+
 .PHONY: stop
 stop: ## Stop everything make demo started: Airflow, Superset, the portal and the embedded Postgres
 	@if [ -x $(MUARA) ]; then echo "airflow: $$($(MUARA) airflow stop)"; echo "superset: $$($(MUARA) superset stop)"; echo "portal: $$($(MUARA) portal stop)"; $(MUARA) db stop; fi
