@@ -47,3 +47,62 @@ def test_the_inbox_scan_follows_no_symlink(tmp_path: Path) -> None:
     (root / "DISHUB").symlink_to(root / "PUPR")  # a sender link
     found = [(p.sender, p.dataset, Path(p.path).name) for p in inbox.pending(["aduan"], root=root)]
     assert found == [("PUPR", "aduan", "aduan.csv")]
+
+
+def test_the_inbox_watcher_fires_once_per_new_settled_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The trigger the ingest DAG's `inbox` Asset watches with: an event once a new file has kept its size over one
+    poll, none while it grows, none again for a file already announced, one for a changed or another new file, and
+    no file name in the event (the names are the officers' text)."""
+    import asyncio
+
+    from muara.ingest.watch import InboxTrigger
+
+    monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path))
+    folder = tmp_path / "inbox" / "PUPR" / "aduan"
+    folder.mkdir(parents=True)
+    (tmp_path / "inbox" / "PUPR" / "bukan_dataset").mkdir()
+    trigger = InboxTrigger(poll_seconds=0.05)
+    assert trigger.serialize() == ("muara.ingest.watch.InboxTrigger", {"poll_seconds": 0.05})
+
+    async def scenario() -> list[dict[str, int]]:
+        events: list[dict[str, int]] = []
+        queue: asyncio.Queue[dict[str, int]] = asyncio.Queue()
+
+        async def pump() -> None:  # the triggerer's part: consume the trigger's events as they come
+            async for event in trigger.run():
+                await queue.put(dict(event.payload))
+
+        running = asyncio.create_task(pump())
+
+        async def next_event(timeout: float) -> dict[str, int] | None:
+            try:
+                return await asyncio.wait_for(queue.get(), timeout)
+            except TimeoutError:
+                return None
+
+        assert await next_event(0.3) is None  # an empty inbox
+        (tmp_path / "inbox" / "PUPR" / "bukan_dataset" / "x.csv").write_text("a\n")  # not a dataset: ignored
+        growing = folder / "aduan_1.csv"
+        growing.write_text("nomor_aduan\n")
+        for n in range(4):  # still being written: it grows every poll
+            await asyncio.sleep(0.05)
+            with growing.open("a") as f:
+                f.write(f"A-{n}\n")
+        events.append(await next_event(1.0) or {})
+        assert await next_event(0.3) is None  # announced once, however long it waits
+        (folder / "aduan_2.csv.part").write_text("nomor_aduan\nB-1\n")  # a copy in progress: not yet a file
+        assert await next_event(0.3) is None
+        (folder / "aduan_2.csv.part").rename(folder / "aduan_2.csv")
+        events.append(await next_event(1.0) or {})
+        with growing.open("a") as f:  # sent again with more rows: new to the ledger, announced again
+            f.write("A-9\n")
+        events.append(await next_event(1.0) or {})
+        running.cancel()
+        return events
+
+    events = asyncio.run(scenario())
+    assert events == [
+        {"berkas_baru": 1, "menunggu": 1},
+        {"berkas_baru": 1, "menunggu": 2},
+        {"berkas_baru": 1, "menunggu": 2},
+    ]
