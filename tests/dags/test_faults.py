@@ -330,10 +330,7 @@ def test_warehouse_dag_survives_the_server_stopping_in_an_incremental_model(
 
     tries = task_tries("warehouse", run.run_id)
     assert run.state == "success"
-    assert {t: s for (t, _), (s, _) in tries.items()} == {
-        "bangun": "success",
-        "segarkan_dasbor": "skipped",  # no Superset beside this test
-    }, tries
+    assert {t: s for (t, _), (s, _) in tries.items()} == {"bangun": "success"}, tries
     assert tries[("bangun", -1)][1] >= 2, "the build did not run again"
 
     with psycopg.connect(own_warehouse) as conn:
