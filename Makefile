@@ -161,7 +161,7 @@ bench-warehouse: db ## Benchmark a full warehouse build against an incremental o
 
 .PHONY: bench-freshness
 bench-freshness: install ## On the running demo stack: seconds from a sent 100-row aduan file to the ledger, fct_aduan and Superset (goal <= 60 s)
-	$(MUARA) bench freshness --runs $${RUNS:-3}
+	$(MUARA) bench freshness --runs $${RUNS:-3} $${VIA:+--via $$VIA}
 
 .PHONY: stop
 stop: ## Stop everything make demo started: Airflow, Superset, the portal and the embedded Postgres
