@@ -8,8 +8,8 @@
 -- The series start at the first complaint the warehouse holds (earlier periods are unknown, not zero), at most
 -- 13 months and a baseline back from the as-of day.
 
-{%- set mingguan = {'dasar': 8, 'minimal': 4, 'alfa': 0.002} %}
-{%- set harian = {'dasar': 28, 'minimal': 14, 'alfa': 0.001} %}
+{%- set mingguan = var('lonjakan_mingguan') %}
+{%- set harian = var('lonjakan_harian') %}
 
 with
 
