@@ -405,7 +405,8 @@ def test_the_running_week_is_scored_over_the_last_seven_days(warehouse: str) -> 
             "where jendela = 'mingguan' and periode_berjalan"
         ).fetchone()
         scores = conn.execute(
-            "select periode_mulai, periode_berjalan, avg(skor), avg(jumlah_metrik) from marts.fct_skor_opd "
+            "select periode_mulai, periode_berjalan, avg(skor), cast(avg(jumlah_metrik) as double precision) "
+            "from marts.fct_skor_opd "
             "where jendela = 'mingguan' group by 1, 2 order by 1 desc limit 2"
         ).fetchall()
     assert window == (today - timedelta(days=6), today + timedelta(days=1))

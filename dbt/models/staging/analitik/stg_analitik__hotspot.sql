@@ -11,6 +11,7 @@ source as (
 final as (
 
     select
+        md5(concat_ws('|', bulan, kode_kategori, sel)) as kunci,
         bulan,
         kode_kategori,
         sel,

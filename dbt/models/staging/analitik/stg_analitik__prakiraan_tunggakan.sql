@@ -11,6 +11,7 @@ source as (
 final as (
 
     select
+        md5(concat_ws('|', kode_opd, ukuran, tanggal_prakiraan)) as kunci,
         kode_opd,
         ukuran,
         tanggal_terakhir,
