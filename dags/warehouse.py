@@ -23,6 +23,11 @@ run builds in one target folder (`data/dbt-target`), so dbt's partial parsing ca
 `dbt retry` on the failed attempt's `run_results.json` (kept in `data/dbt-runs/<run>/`): only the nodes that
 errored or were skipped run again, with the same selection.
 
+**Beside it** (`saran_rute`), the complaint router suggests a category and OPD for every complaint whose
+description is new or changed (`muara.analytics.warehouse.refresh_saran`), so a complaint sent to the wrong OPD is
+flagged `mungkin_salah_rute` in `fct_aduan` within the same run; the daily `analitik` DAG does the rest of issue
+16's Python steps.
+
 **Then**, in the same task (a task of its own costs a process start before the screen can change), Superset's
 cached chart data is dropped (`muara.dashboards.refresh`), so the next load of a dashboard shows the new rows; said
 and not failed when this machine runs no Superset. The `marts` Asset is emitted after every successful build for
@@ -90,7 +95,17 @@ def warehouse() -> None:
         summary = runs.build_for_run(chosen.as_dict(), run_id=context["run_id"], try_number=context["ti"].try_number)
         return {"plan": chosen.as_dict(), **summary, "superset": _refresh_dashboards()}
 
+    @task
+    def saran_rute() -> int:
+        """Routing suggestions (``muara rute``) for complaints whose description is new or changed, beside the
+        build: ``fct_aduan`` (a view) flags a complaint ``mungkin_salah_rute`` as soon as its suggestion is written,
+        without delaying the build the screen waits for; the reporting tables carry it from the next build."""
+        from muara.analytics import warehouse as analitik
+
+        return analitik.refresh_saran()
+
     bangun()
+    saran_rute()
 
 
 def _refresh_dashboards() -> dict[str, Any]:

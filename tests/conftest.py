@@ -94,7 +94,8 @@ def pg() -> Iterator[object]:
 
 
 def empty_warehouse() -> None:
-    """Empty raw, quarantine and the ledger, and drop what dbt built, on the test server: a warehouse from nothing."""
+    """Empty raw, quarantine, analitik and the ledger, and drop what dbt built, on the test server: a warehouse from
+    nothing."""
     import psycopg
 
     from muara.stack import postgres as db
@@ -102,7 +103,7 @@ def empty_warehouse() -> None:
     with psycopg.connect(db.url(), autocommit=True) as conn:
         tables = conn.execute(
             "select format('%I.%I', table_schema, table_name) from information_schema.tables "
-            "where table_schema in ('raw', 'quarantine') and table_type = 'BASE TABLE'"
+            "where table_schema in ('raw', 'quarantine', 'analitik') and table_type = 'BASE TABLE'"
         ).fetchall()
         conn.execute(f"truncate {', '.join(t[0] for t in tables)}, muara.ingest_batch")
         conn.execute("drop schema if exists snapshots, reporting, marts, intermediate, staging, referensi cascade")

@@ -576,6 +576,60 @@ def rute_evaluate() -> None:
         typer.echo(line)
 
 
+# ------------------------------------------------------------------------------------------------ analitik
+analitik_app = typer.Typer(
+    help="Analytics dbt cannot do in SQL: routing suggestions, hotspots, backlog forecasts (schema analitik).",
+    no_args_is_help=True,
+)
+app.add_typer(analitik_app, name="analitik")
+
+#: what dbt rebuilds after each Python step (the marts that read its table)
+ANALITIK_DBT = {
+    "saran": "stg_analitik__saran_rute+",
+    "hotspot": "stg_analitik__hotspot+",
+    "prakiraan": "stg_analitik__prakiraan_tunggakan+",
+}
+
+
+@analitik_app.command("refresh")
+def analitik_refresh(
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Run only these steps: saran, hotspot, prakiraan (repeatable). Default: all."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Judge months and backlogs at this moment (ISO time; no zone = the city's).")
+    ] = None,
+    dbt: Annotated[
+        bool, typer.Option("--dbt/--no-dbt", help="Rebuild the marts that read the refreshed tables (dbt build).")
+    ] = True,
+) -> None:
+    """Write the analitik tables (saran: the router over raw.aduan, before dbt; hotspot and prakiraan: from
+    marts.fct_aduan, after dbt), then rebuild the marts that read them. Exit 1 when a step or dbt fails."""
+    from muara.analytics import warehouse as analitik
+    from muara.stack import postgres as db
+    from muara.warehouse import dbt as warehouse
+
+    steps = [s for s in analitik.STEPS if not only or s in only]
+    unknown = sorted(set(only or ()) - set(analitik.STEPS))
+    if unknown:
+        raise _fail(f"unknown step(s) {', '.join(unknown)}: choose from {', '.join(analitik.STEPS)}")
+    moment = _as_of_option(as_of)
+    try:
+        db.start()
+        db.migrate()
+        counts = analitik.refresh(only=steps, as_of=moment)
+        for step, n in counts.items():
+            typer.echo(f"{step}: {n} rows")
+        if dbt:
+            result = warehouse.build(as_of=moment, select=[ANALITIK_DBT[s] for s in steps])
+            typer.echo(f"marts rebuilt in {result.seconds:.1f}s")
+    except db.DatabaseError as exc:
+        raise _fail(str(exc)) from exc
+    except warehouse.WarehouseError as exc:
+        raise _fail(str(exc), code=1) from exc
+
+
 # ------------------------------------------------------------------------------------------------ superset
 superset_app = typer.Typer(
     help="Superset (its own environment in superset/.venv): start, provision dashboards, stop, status.",

@@ -51,7 +51,8 @@ def test_imports_and_follows_the_house_rules(dagbag) -> None:  # type: ignore[no
     assert set(dag.tags) == {"muara", "warehouse"}
     assert dag.doc_md and "dbt build" in dag.doc_md and "Asset" in dag.doc_md
     assert dag.catchup is False and dag.max_active_runs == 1
-    assert dag.task_ids == ["bangun"]  # plan, one dbt build, then Superset's cache: one process
+    # plan, one dbt build, then Superset's cache: one process; the routing suggestions beside it
+    assert sorted(dag.task_ids) == ["bangun", "saran_rute"]
     for task in dag.tasks:
         assert task.owner == "muara", task.task_id
         assert task.retries >= 1, task.task_id
@@ -119,7 +120,7 @@ def test_dag_test_builds_the_warehouse_from_the_ingested_exports(demo_ingested: 
             "and key = 'return_value'",
             (run.run_id,),
         ).fetchone()
-    assert states == {"bangun": "success"}, states
+    assert states == {"bangun": "success", "saran_rute": "success"}, states
     assert plan is not None and plan[0]["plan"]["full"] is True and plan[0]["plan"]["select"] == [], plan  # manual
     # no Superset runs beside this test: the refresh says so, it does not fail the run
     assert "no Superset" in plan[0]["superset"]["skipped"], plan

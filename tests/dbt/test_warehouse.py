@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -123,7 +124,16 @@ def warehouse(pg: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         assert outcome.rows_read == outcome.rows_loaded + outcome.rows_rejected
     crafted = ingest.ingest_file(write_csv(work / "uji_aduan.csv", crafted_rows()), "aduan", "PUPR", write_report=False)
     assert (crafted.status, crafted.rows_loaded) == ("loaded", 4), crafted.as_json()
+    # as the DAGs run it: routing suggestions before dbt; hotspots and forecasts from the marts after it, and the
+    # marts over them built by the next build (the second, incremental one here, whose run results the tests read)
+    res = muara("analitik", "refresh", "--only", "saran", "--no-dbt")
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     res = muara("warehouse", "build", "--full-refresh", "--as-of", AS_OF.isoformat())
+    assert res.returncode == 0, res.stdout[-6000:] + res.stderr[-3000:]
+    as_of = ["--as-of", AS_OF.isoformat()]
+    res = muara("analitik", "refresh", "--only", "hotspot", "--only", "prakiraan", "--no-dbt", *as_of)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    res = muara("warehouse", "build", *as_of)
     assert res.returncode == 0, res.stdout[-6000:] + res.stderr[-3000:]
     yield db.url()
 
@@ -342,3 +352,65 @@ def test_docs_generate_and_source_freshness(warehouse: str) -> None:
     assert {e.split(".")[-1] for e in manifest["exposures"]} >= {"ruang_komando", "kinerja_opd", "kepatuhan_data"}
     freshness = wh.run_dbt(["source", "freshness"], check=False)
     assert freshness.returncode == 0
+
+
+# ------------------------------------------------------------------------------------------ analitik (issue 16)
+def test_misrouted_complaints_are_flagged_from_confident_suggestions(warehouse: str) -> None:
+    with psycopg.connect(warehouse) as conn:
+        flagged, unsure, routed, total = conn.execute(
+            "select count(*) filter (where mungkin_salah_rute), "
+            "count(*) filter (where mungkin_salah_rute and keyakinan_saran < 0.5), "
+            "count(kategori_saran), count(*) from marts.fct_aduan"
+        ).fetchone()
+        merah = conn.execute("select kategori_saran from marts.fct_aduan where nomor_aduan = %s", (MERAH,)).fetchone()
+    print(f"routed {routed} of {total}; mungkin_salah_rute {flagged}")
+    assert routed == total and flagged > 0 and unsure == 0
+    assert merah == ("jalan_rusak",)  # "Jalan berlubang di depan sekolah"
+
+
+def test_spikes_priorities_hotspots_and_forecasts_on_the_demo(warehouse: str) -> None:
+    with psycopg.connect(warehouse) as conn:
+        judged = conn.execute(
+            "select count(*), count(*) filter (where lonjakan) from marts.fct_lonjakan_aduan"
+        ).fetchone()
+        months = conn.execute(
+            "select bulan, count(*), min(peringkat), max(alasan) from marts.fct_prioritas_aduan group by 1 order by 1"
+        ).fetchall()
+        hot = conn.execute(
+            "select count(*), count(*) filter (where signifikan) from marts.fct_hotspot_aduan"
+        ).fetchone()
+        opds = conn.execute(
+            "select count(distinct kode_opd) from marts.fct_aduan where waktu_lapor < %s", (AS_OF,)
+        ).fetchone()
+        forecasts = conn.execute(
+            "select ukuran, count(*), count(mase), sum(mae_model) / nullif(sum(mae_naif), 0), "
+            "count(*) filter (where mase < 1) from marts.fct_prakiraan_tunggakan group by 1 order by 1"
+        ).fetchall()
+    print(f"spike mart: {judged[0]} judged periods, {judged[1]} spikes; hotspot cells {hot[0]}, significant {hot[1]}")
+    print(f"priorities per month: {[(str(m[0]), m[1]) for m in months]}; e.g. {months[-1][3]!r}")
+    for ukuran, n, with_mase, ratio, below in forecasts:
+        print(f"forecast {ukuran}: {n} OPDs, MASE given for {with_mase}, {below} below 1, pooled MAE ratio {ratio:.3f}")
+    assert judged[0] > 0 and hot[0] > 0
+    assert months and all(m[2] == 1 for m in months)
+    assert all(re.fullmatch(r".+ di .+: \d+ aduan.*% lewat batas waktu.*", m[3]) for m in months)
+    assert [f[0] for f in forecasts] == ["terbuka", "terlambat"] and all(f[1] == opds[0] for f in forecasts)
+
+
+def test_the_running_week_is_scored_over_the_last_seven_days(warehouse: str) -> None:
+    """Issue 16, item 6: the running week is measured over a trailing week, so its score is comparable."""
+    today = AS_OF.date()
+    with psycopg.connect(warehouse) as conn:
+        window = conn.execute(
+            "select ukur_mulai, ukur_selesai from intermediate.int_kinerja__periode "
+            "where jendela = 'mingguan' and periode_berjalan"
+        ).fetchone()
+        scores = conn.execute(
+            "select periode_mulai, periode_berjalan, avg(skor), cast(avg(jumlah_metrik) as double precision) "
+            "from marts.fct_skor_opd "
+            "where jendela = 'mingguan' group by 1, 2 order by 1 desc limit 2"
+        ).fetchall()
+    assert window == (today - timedelta(days=6), today + timedelta(days=1))
+    (_, running, now, metrics_now), (_, finished, before, metrics_before) = scores
+    print(f"weekly score: running week {now:.3f} ({metrics_now:.1f} metrics), the week before {before:.3f}")
+    assert running and not finished
+    assert abs(now - before) < 0.25 and metrics_now >= metrics_before - 0.5

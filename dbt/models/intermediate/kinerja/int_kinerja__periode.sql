@@ -1,7 +1,9 @@
 -- The periods the OPD score is given for, per window, counted back from the as-of day in local time:
 -- harian the last 35 days, mingguan the last 14 weeks, bulanan the last 13 months, triwulan the last 5
 -- quarters (each including the running one). `tanggal_dinilai` is the day the backlog is read at: the
--- period's last day, or the as-of day for the running period.
+-- period's last day, or the as-of day for the running period. `ukur_mulai` .. `ukur_selesai` (exclusive) are the
+-- days whose measurements score the period: the period's own, except for the running period, which is scored
+-- over the trailing window of the same length ending on the as-of day (issue 16, item 6).
 -- The periods are the days of the working-day calendar (int_kalender_kerja, the project's one date spine)
 -- that start one: the score covers the calendar's years, as deadlines and backlogs do.
 
@@ -60,7 +62,14 @@ final as (
         periode_mulai,
         periode_selesai,
         least(periode_selesai - 1, hari_ini) as tanggal_dinilai,
-        hari_ini < periode_selesai as periode_berjalan
+        hari_ini < periode_selesai as periode_berjalan,
+        -- the days measured: the period itself, or for the running period a trailing window of the same length
+        -- ending today (a week that started this morning is scored on the last 7 days, never on a few hours)
+        case
+            when hari_ini < periode_selesai then hari_ini + 1 - (periode_selesai - periode_mulai)
+            else periode_mulai
+        end as ukur_mulai,
+        case when hari_ini < periode_selesai then hari_ini + 1 else periode_selesai end as ukur_selesai
     from periode
 
 )

@@ -9,6 +9,9 @@
 -- The heavy lifting (deadlines on working days, durations) is in the incremental int_aduan__sla. The OPD's and
 -- the kelurahan's names ride along, so what reads this model (the command room's reporting model) needs no
 -- join of its own.
+-- The router's suggestion (analitik.saran_rute, written by `muara analitik refresh` before dbt runs) rides along
+-- when it read this very text (md5 of deskripsi): `mungkin_salah_rute` says a confident suggestion names
+-- another category or another OPD than the complaint has. Left join: without suggestions nothing changes.
 
 with
 
@@ -30,6 +33,12 @@ kelurahan as (
 
 ),
 
+saran as (
+
+    select * from {{ ref('stg_analitik__saran_rute') }}
+
+),
+
 dinilai as (
 
     select
@@ -38,6 +47,10 @@ dinilai as (
         opd.nama_opd,
         kelurahan.nama_kelurahan,
         kelurahan.nama_kecamatan,
+        saran.kategori_saran,
+        saran.opd_saran,
+        saran.keyakinan as keyakinan_saran,
+        saran.perlu_ditinjau as saran_perlu_ditinjau,
         not aduan.sudah_selesai
         and (aduan.waktu_respons_pertama is null or aduan.status in ('menunggu', 'diverifikasi'))
             as belum_ditangani,
@@ -45,6 +58,10 @@ dinilai as (
     from aduan
     left join opd on aduan.kode_opd = opd.kode_opd
     left join kelurahan on aduan.kode_kelurahan = kelurahan.kode_kelurahan
+    left join saran
+        on
+            aduan.nomor_aduan = saran.nomor_aduan
+            and saran.md5_deskripsi = md5(coalesce(aduan.deskripsi, ''))
 
 ),
 
@@ -107,6 +124,17 @@ final as (
             ),
             1
         ) as jam_sejak_gerakan_terakhir,
+        kategori_saran,
+        opd_saran,
+        keyakinan_saran,
+        coalesce(
+            not saran_perlu_ditinjau and (kategori_saran <> kode_kategori or opd_saran <> kode_opd), false
+        ) as mungkin_salah_rute,
+        case
+            when saran_perlu_ditinjau then null
+            when opd_saran <> kode_opd then 'opd_berbeda'
+            when kategori_saran <> kode_kategori then 'kategori_berbeda'
+        end as alasan_salah_rute,
         dihitung_pada,
         _loaded_at
     from dinilai

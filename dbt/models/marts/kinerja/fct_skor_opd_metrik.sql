@@ -11,6 +11,8 @@
 -- Each OPD's metrics per window and period, each scored the CityScore way against its target
 -- (macros/skor.sql): share finished on time, median time to first response / to finish, and the share
 -- of open work past its deadline, for complaints, permits and emergencies.
+-- The running period is scored over a trailing window of its own length ending on the as-of day
+-- (int_kinerja__periode.ukur_mulai), so the trend's last point is a whole period's worth, not a few hours.
 -- Incremental by period: a run recomputes the running periods, the periods that were running at the last
 -- run, and the periods ending after the earliest measurement loaded since then; finished periods stay as
 -- scored, so the
@@ -134,6 +136,37 @@ diukur_semua as (
 
 ),
 
+diukur_berjalan as (
+
+    -- the running period over its trailing window (int_kinerja__periode.ukur_mulai): the same number of days
+    -- as a whole period, so its score is comparable with the finished ones instead of collapsing on a few hours
+    select
+        periode.jendela,
+        periode.periode_mulai,
+        pengukuran.layanan,
+        pengukuran.metrik,
+        pengukuran.kode_opd,
+        count(*) as jumlah_item,
+        avg(pengukuran.nilai) as rata_rata,
+        percentile_cont(0.5) within group (order by pengukuran.nilai)
+        filter (where pengukuran.metrik <> 'tepat_waktu') as median,
+        percentile_cont(0.5) within group (order by pengukuran.target_item)
+        filter (where pengukuran.target_item is not null) as median_target_item
+    from pengukuran
+    inner join periode
+        on
+            periode.periode_berjalan
+            and pengukuran.tanggal >= periode.ukur_mulai
+            and pengukuran.tanggal < periode.ukur_selesai
+    group by
+        periode.jendela,
+        periode.periode_mulai,
+        pengukuran.layanan,
+        pengukuran.metrik,
+        pengukuran.kode_opd
+
+),
+
 diukur as (
 
     select diukur_semua.*
@@ -142,6 +175,9 @@ diukur as (
         on
             diukur_semua.jendela = periode.jendela
             and diukur_semua.periode_mulai = periode.periode_mulai
+    where not periode.periode_berjalan
+    union all
+    select * from diukur_berjalan
 
 ),
 
