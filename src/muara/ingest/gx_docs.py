@@ -141,6 +141,7 @@ class DocsCollector:
             ExpectationValidationResult,
         )
         from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
         results = []
         for m in self.merged:
@@ -167,7 +168,10 @@ class DocsCollector:
                     ordered = sorted(m.examples.items(), key=lambda kv: -kv[1])
                     info["partial_unexpected_list"] = [v for v, _ in ordered]
                     info["partial_unexpected_counts"] = [{"value": v, "count": n} for v, n in ordered]
-            results.append(ExpectationValidationResult(success=m.success, expectation_config=m.config, result=info))
+            config = m.config
+            if not isinstance(config, ExpectationConfiguration):  # the SQL engine's: the suite's JSON entry
+                config = ExpectationConfiguration(type=config.type, kwargs=dict(config.kwargs), meta=config.meta)
+            results.append(ExpectationValidationResult(success=m.success, expectation_config=config, result=info))
         good = sum(bool(r.success) for r in results)
         return ExpectationSuiteValidationResult(
             success=good == len(results),
