@@ -315,6 +315,24 @@ def ingest(
     raise typer.Exit(worst)
 
 
+# ---------------------------------------------------------------------------------------------------- docs
+docs_app = typer.Typer(help="GX Data Docs pages of ingested files.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("render")
+def docs_render(
+    root: Annotated[Path | None, typer.Option(help="Reports folder (default: data/reports).")] = None,
+) -> None:
+    """Render every GX Data Docs page left waiting by an ingest with MUARA_GX_DOCS=later (one GX import for all)."""
+    from muara import settings
+    from muara.ingest.gx_docs import render_pending
+
+    folder = root or settings.data_dir() / "reports"
+    done = render_pending(folder)
+    typer.echo(f"{len(done)} halaman GX Data Docs dibuat di {folder}")
+
+
 # --------------------------------------------------------------------------------------------------- bench
 bench_app = typer.Typer(help="Benchmarks: ratios against a baseline measured in the same run.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")

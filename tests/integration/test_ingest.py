@@ -405,3 +405,27 @@ def test_an_oddly_named_inbox_folder_still_gets_an_answer_once(
         query = "select sender, archive_path from muara.ingest_batch where batch_id = %s"
         rows = conn.execute(query, (summary["batch_id"],)).fetchall()
     assert len(rows) == 1 and rows[0][0] == "Dinas PU" and Path(rows[0][1]).exists()
+
+
+def test_a_gx_page_left_for_later_is_rendered_by_muara_docs_render(
+    pg: object, data_dir: dict[str, str], tmp_path: Path
+) -> None:
+    """MUARA_GX_DOCS=later: the ingest saves the page's input (no GX import in the ingest); ``muara docs
+    render`` renders it to the path the ledger and the report already name."""
+    path = _partly_bad_aduan(tmp_path)
+    env = {**data_dir, "MUARA_GX_DOCS": "later"}
+    res = muara("ingest", str(path), "--dataset", "aduan", "--sender", "DISDUKCAPIL", "--json", env=env)
+    assert res.returncode == 1, res.stdout + res.stderr
+    (out,) = _json_lines(res.stdout)
+    page = Path(out["report"]["gx_docs"])
+    pending = page.with_name(page.name.replace("_gx.html", "_gx.pending.json"))
+    assert pending.exists() and not page.exists()
+    assert page.name in Path(out["report"]["html"]).read_text(encoding="utf-8")
+    for clear in ("537102410990004", "5.37103E+15", "81339012345", "Rina Kana", "Veronika Boimau"):
+        assert clear not in pending.read_text(encoding="utf-8"), clear
+    res = muara("docs", "render", env=data_dir)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert page.exists() and not pending.exists()
+    text = page.read_text(encoding="utf-8")
+    assert "values must match this regular expression" in text and "aduan_dukcapil_sebagian_salah.csv" in text
+    assert "*******2345" in text and "81339012345" not in text

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from muara.devtools.demo_data import write_demo_data
+from muara.ingest.gx_docs import DocsCollector
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
