@@ -50,7 +50,15 @@ def _verdicts(conn: psycopg.Connection[Any], path: Path, dataset: str, sender: s
     ]
     docs = None
     if out.gx_docs is not None:
-        docs = [(m.config.type, m.success, dict(m.counts), m.has_missing, dict(m.examples)) for m in out.gx_docs.merged]
+        merged = [
+            (m.config.type, m.success, dict(m.counts), m.has_missing, dict(m.examples)) for m in out.gx_docs.merged
+        ]
+        page = out.gx_docs.render(run_name="sama", run_time=now, meta={"berkas": path.name})
+        # a page rendered later (MUARA_GX_DOCS=later) from the saved input is the same page
+        saved = out.gx_docs.to_json(run_name="sama", run_time=now, meta={"berkas": path.name})
+        collector, args = DocsCollector.from_json(saved)
+        assert collector.render(**args) == page, f"{path.name}: the page rendered later"
+        docs = (merged, page)
     summary = (out.status, out.reason, out.rows_read, out.rows_loaded, out.rows_rejected, dict(out.reason_counts))
     quarantined = [
         (n, json.dumps(v, sort_keys=True), sorted(json.dumps(a, sort_keys=True) for a in reasons))

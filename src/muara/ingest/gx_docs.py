@@ -198,7 +198,6 @@ class DocsCollector:
         document = ValidationResultsPageRenderer(run_info_at_end=True).render(result)
         return str(OfflinePageView().render(document, show_how_to_buttons=False))
 
-
     def to_json(self, *, run_name: str, run_time: datetime, meta: dict[str, str]) -> str:
         """What the page is rendered from (counts and protected, escaped examples; no row positions), as JSON:
         the input of a page rendered later (:func:`render_pending`), so the ingest itself never imports GX."""

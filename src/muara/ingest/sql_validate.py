@@ -127,6 +127,8 @@ class SqlValidator:
             for c in contract.columns
         ] + [sql.SQL("{} boolean").format(sql.Identifier(str(c.flag))) for c in self.compiled.flags]
         conn.execute(sql.SQL("drop table if exists pg_temp.{}").format(STAGE))
+        # the key's window sorts a whole chunk (~30 MB per 100,000 aduan rows): in memory, for this transaction
+        conn.execute("set local work_mem = '128MB'")
         conn.execute(
             sql.SQL("create temp table {} (_pos integer, _row_number bigint, {}) on commit drop").format(
                 STAGE, sql.SQL(", ").join(columns)
@@ -301,8 +303,10 @@ class SqlValidator:
         )
         cur = self.conn.execute(
             sql.SQL(
-                "insert into raw.{t} ({target}) select {values}, %s, %s, %s, _row_number from {stage} "
-                "where not (_pos = any(%s::int[]))"
+                # an anti-join on the bad positions (a hash join), not ``<> all(array)``: that compares every row
+                # with every bad position (1 s per 100,000 rows with 1,000 bad ones)
+                "insert into raw.{t} ({target}) select {values}, %s, %s, %s, _row_number from {stage} s "
+                "left join unnest(%s::int[]) as bad(p) on bad.p = s._pos where bad.p is null"
             ).format(t=sql.Identifier(self.contract.name), target=target, values=values, stage=STAGE),
             (batch_id, sender, source_file, bad),
         )
