@@ -164,6 +164,10 @@ COUNTS = (
 )
 
 
+#: a chunk going into raw.aduan: INSERT ... SELECT from the stage (the SQL engine) or COPY (the GX engine)
+LOADING = "query ilike 'insert into raw.%aduan%' or query ilike 'copy raw.%aduan%'"
+
+
 def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_path: Path) -> None:
     from muara.devtools.bench_ingest import SENDER, synthesize_aduan_csv
     from muara.ingest.pipeline import sha256_of
@@ -177,11 +181,11 @@ def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_p
         before = watch.execute(COUNTS).fetchone()
         proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 300
-        copies = 0  # COPY statements seen starting (one per chunk): kill during the second or a later one
+        copies = 0  # loads into raw seen starting (one per chunk): kill during the second or a later one
         last = None
         while time.monotonic() < deadline and proc.poll() is None and copies < 2:
             row = watch.execute(
-                "select query_start from pg_stat_activity where query ilike 'copy raw.%aduan%' and state = 'active'"
+                f"select query_start from pg_stat_activity where ({LOADING}) and state = 'active'"
             ).fetchone()
             if row and row[0] != last:
                 copies, last = copies + 1, row[0]
@@ -192,8 +196,7 @@ def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_p
         # the server notices the dead client and rolls its transaction back
         deadline = time.monotonic() + 30
         while (
-            time.monotonic() < deadline
-            and watch.execute("select 1 from pg_stat_activity where query ilike 'copy raw.%aduan%'").fetchone()
+            time.monotonic() < deadline and watch.execute(f"select 1 from pg_stat_activity where {LOADING}").fetchone()
         ):
             time.sleep(0.1)
         assert watch.execute(COUNTS).fetchone() == before, "rows or a ledger row of the killed load are visible"

@@ -107,3 +107,27 @@ def test_same_verdicts_on_every_datasets_demo_exports(
     assert {f.dataset for f in demo_files} == set(load_all())
     for f in demo_files:
         _compare(f.path, f.dataset, f.sender)
+
+
+# characters Python's re (GX on pandas) counts as whitespace and Postgres's or RE2's own \\S does not
+UNICODE_SPACES = ["\xa0", "\u2003", "\x0b", "\x1c", "\u3000", "\x85"]
+
+
+def test_same_verdicts_on_photo_urls_holding_unicode_spaces(
+    pg: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``^https?://\\S+$`` rejects a URL holding a no-break space or U+0085 in both engines."""
+    monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path / "data"))
+    lines = (BAD / "aduan_utf8_bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    rows = [lines[0] + ",Foto"]
+    for i, line in enumerate(lines[1:]):
+        space = UNICODE_SPACES[i] if i < len(UNICODE_SPACES) - 1 else ""
+        rows.append(f"{line},https://lapor.example/foto{space}{i}.jpg")
+    path = tmp_path / "aduan_foto_spasi.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    _compare(path, "aduan", "RSUD-SKL")
+    from muara.stack import postgres as db
+
+    with psycopg.connect(db.url()) as conn:
+        summary = _verdicts(conn, path, "aduan", "RSUD-SKL", "sql", datetime.now().astimezone())[0]
+    assert summary[5].get(("url_foto", "pattern")) == len(lines) - 2, summary
