@@ -343,13 +343,16 @@ def bench_ingest(
     rows: Annotated[int, typer.Option(help="Rows in the aduan CSV.")] = 1_000_000,
     workdir: Annotated[Path, typer.Option(help="Where the CSV is written.")] = Path("data/bench"),
     naive: Annotated[bool, typer.Option(help="Also time pandas + GX + to_sql (slow).")] = True,
+    gx_engine: Annotated[
+        bool, typer.Option(help="Also time muara ingest with MUARA_VALIDATE_ENGINE=gx (GX on pandas).")
+    ] = False,
 ) -> None:
     """Time muara ingest of an aduan CSV against a bare COPY of the same file and the naive pandas path."""
     import json
 
     from muara.devtools.bench_ingest import run
 
-    result = run(rows, workdir.resolve(), with_naive=naive)
+    result = run(rows, workdir.resolve(), with_naive=naive, with_gx_engine=gx_engine)
     for t in result["timings"]:
         typer.echo(
             f"{t['name']:<62} {t['seconds']:8.1f} s  peak {t['peak_rss_mb']:7.0f} MB  {t['rows']} rows  {t['note']}"
@@ -360,6 +363,8 @@ def bench_ingest(
     )
     if result["naive_vs_ingest"] is not None:
         typer.echo(f"naive / muara ingest: {result['naive_vs_ingest']}x (goal >= 10x)")
+    if result["gx_engine_vs_ingest"] is not None:
+        typer.echo(f"MUARA_VALIDATE_ENGINE=gx / muara ingest: {result['gx_engine_vs_ingest']}x")
     for s in result["small_file"]:
         typer.echo(
             f"1,000-row file, MUARA_GX_DOCS={s['docs']:<5}: {s['cpu_seconds']:.2f} CPU-s, {s['wall_seconds']:.2f} s "

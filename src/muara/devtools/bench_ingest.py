@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -130,7 +131,7 @@ with psycopg.connect(db.url()) as conn:
     return Timing(name, wall, peak, int(out.strip().splitlines()[-1]))
 
 
-def muara_ingest(path: Path) -> Timing:
+def muara_ingest(path: Path, engine: str = "sql") -> Timing:
     code = f"""
 import json
 from pathlib import Path
@@ -140,15 +141,18 @@ print(json.dumps(o.as_json()))
 """
     # the size limit is an officer-facing policy, not part of what is measured: a 10M-row file (3.5 GB) passes
     limit_mb = max(2048, 2 * path.stat().st_size // 2**20)
-    wall, peak, out = _child(code, env={"MUARA_MAX_FILE_MB": str(limit_mb)})
+    wall, peak, out = _child(code, env={"MUARA_MAX_FILE_MB": str(limit_mb), "MUARA_VALIDATE_ENGINE": engine})
     import json
 
     result = json.loads(out.strip().splitlines()[-1])
     if result["status"] not in ("loaded", "partial"):
         raise RuntimeError(f"muara ingest did not load the benchmark file: {result['status']} {result['reason']}")
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in result["seconds"].items())
+    name = "muara ingest (read, type, stage, SQL suite, PII, load, report)"
+    if engine == "gx":
+        name = "muara ingest, MUARA_VALIDATE_ENGINE=gx (GX on pandas, COPY)"
     return Timing(
-        "muara ingest (read, type, stage, SQL suite, PII, load, report)",
+        name,
         wall,
         peak,
         result["rows_read"],
@@ -232,7 +236,7 @@ print(n)
     )
 
 
-def run(rows: int, workdir: Path, with_naive: bool = True) -> dict[str, Any]:
+def run(rows: int, workdir: Path, with_naive: bool = True, with_gx_engine: bool = False) -> dict[str, Any]:
     """Build the file, run the three paths, and return the figures (and the ratios the goals are about)."""
     from muara.stack import postgres as db
 
@@ -254,6 +258,13 @@ def run(rows: int, workdir: Path, with_naive: bool = True) -> dict[str, Any]:
         timings = [floor, bare, ours]
         if with_naive:
             timings.append(naive(path))
+        if with_gx_engine:  # the same rows, one blank line more: another sha256, so not a duplicate
+            other = path.with_name(f"{path.stem}_gx.csv")
+            shutil.copyfile(path, other)
+            with other.open("ab") as f:
+                f.write(b"\r\n")
+            timings.append(muara_ingest(other, engine="gx"))
+            other.unlink()
         _children_cpu_since()
         smalls = [small_file(small[0], "now"), small_file(small[1], "later")]
     finally:  # 1M rows take ~0.5 GB in Postgres, 10M ~5 GB: give the space back
@@ -266,5 +277,6 @@ def run(rows: int, workdir: Path, with_naive: bool = True) -> dict[str, Any]:
         "ingest_vs_bare_copy": round(ours.seconds / bare.seconds, 2),
         "ingest_vs_temp_copy": round(ours.seconds / floor.seconds, 2),
         "naive_vs_ingest": round(timings[3].seconds / ours.seconds, 2) if with_naive else None,
+        "gx_engine_vs_ingest": round(timings[-1].seconds / ours.seconds, 2) if with_gx_engine else None,
         "small_file": [s.__dict__ for s in smalls],
     }

@@ -363,7 +363,11 @@ class SqlValidator:
             row = self.conn.execute(self._stats).fetchone()
             assert row is not None
             element, missing = int(row[0]), [int(m) for m in row[1:]]
-            view = _gx_view(typed, self.tz)
+            failing_columns = {
+                c for check in self.compiled.checks if failing.get(check.index) for c in columns_of(check.config.kwargs)
+            }
+            # GX's view of the failing values only: converting every column of a clean chunk costs ~0.3 s per 100,000
+            view = _gx_view(typed[sorted(failing_columns)], self.tz)
             results = []
             for check, missing_n in zip(self.compiled.checks, missing, strict=True):
                 results.append(self._result(check, element, missing_n, sorted(failing.get(check.index, [])), view))
@@ -413,6 +417,3 @@ def _bound(value: Any, physical: str) -> sql.Composable:
             return sql.SQL("{}::timestamp").format(sql.Literal(ts.tz_localize(None).isoformat()))
         return sql.SQL("{}::timestamptz").format(sql.Literal(ts.isoformat()))
     return sql.SQL("{}::{}").format(sql.Literal(value), sql.SQL(physical))
-
-
-__all__ = ["SqlValidator", "columns_of"]
