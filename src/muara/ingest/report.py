@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -78,7 +79,10 @@ def angka(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+@cache
 def _label(dataset: str, column: str | None) -> str:
+    """A column's business name; cached: a report of 500 rows asks it thousands of times, and each ``get`` resolves
+    the schemas folder again (2.2 s of a 200,000-row ingest's report under the profiler)."""
     if column is None:
         return "(baris)"
     try:

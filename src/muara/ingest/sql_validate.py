@@ -194,6 +194,10 @@ class SqlValidator:
         return out
 
     def _predicate(self, check: _Check) -> None:
+        """The SQL predicate (true when a row breaks the expectation) and GX's missing rows of one expectation.
+
+        Long on purpose: one short branch per expectation type the generator writes, side by side, so GX's
+        semantics for each (what counts as missing, ends included, every row of a repeat) read in one place."""
         kind, kw = check.config.type, check.config.kwargs
         p = self.parameters
         if kind == "expect_column_to_exist":
