@@ -164,6 +164,10 @@ COUNTS = (
 )
 
 
+#: a chunk going into raw.aduan: INSERT ... SELECT from the stage (the SQL engine) or COPY (the GX engine)
+LOADING = "query ilike 'insert into raw.%aduan%' or query ilike 'copy raw.%aduan%'"
+
+
 def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_path: Path) -> None:
     from muara.devtools.bench_ingest import SENDER, synthesize_aduan_csv
     from muara.ingest.pipeline import sha256_of
@@ -177,11 +181,11 @@ def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_p
         before = watch.execute(COUNTS).fetchone()
         proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 300
-        copies = 0  # COPY statements seen starting (one per chunk): kill during the second or a later one
+        copies = 0  # loads into raw seen starting (one per chunk): kill during the second or a later one
         last = None
         while time.monotonic() < deadline and proc.poll() is None and copies < 2:
             row = watch.execute(
-                "select query_start from pg_stat_activity where query ilike 'copy raw.%aduan%' and state = 'active'"
+                f"select query_start from pg_stat_activity where ({LOADING}) and state = 'active'"
             ).fetchone()
             if row and row[0] != last:
                 copies, last = copies + 1, row[0]
@@ -192,8 +196,7 @@ def test_killed_ingest_leaves_nothing_and_the_rerun_loads_once(pg: object, tmp_p
         # the server notices the dead client and rolls its transaction back
         deadline = time.monotonic() + 30
         while (
-            time.monotonic() < deadline
-            and watch.execute("select 1 from pg_stat_activity where query ilike 'copy raw.%aduan%'").fetchone()
+            time.monotonic() < deadline and watch.execute(f"select 1 from pg_stat_activity where {LOADING}").fetchone()
         ):
             time.sleep(0.1)
         assert watch.execute(COUNTS).fetchone() == before, "rows or a ledger row of the killed load are visible"
@@ -405,3 +408,27 @@ def test_an_oddly_named_inbox_folder_still_gets_an_answer_once(
         query = "select sender, archive_path from muara.ingest_batch where batch_id = %s"
         rows = conn.execute(query, (summary["batch_id"],)).fetchall()
     assert len(rows) == 1 and rows[0][0] == "Dinas PU" and Path(rows[0][1]).exists()
+
+
+def test_a_gx_page_left_for_later_is_rendered_by_muara_docs_render(
+    pg: object, data_dir: dict[str, str], tmp_path: Path
+) -> None:
+    """MUARA_GX_DOCS=later: the ingest saves the page's input (no GX import in the ingest); ``muara docs
+    render`` renders it to the path the ledger and the report already name."""
+    path = _partly_bad_aduan(tmp_path)
+    env = {**data_dir, "MUARA_GX_DOCS": "later"}
+    res = muara("ingest", str(path), "--dataset", "aduan", "--sender", "DISDUKCAPIL", "--json", env=env)
+    assert res.returncode == 1, res.stdout + res.stderr
+    (out,) = _json_lines(res.stdout)
+    page = Path(out["report"]["gx_docs"])
+    pending = page.with_name(page.name.replace("_gx.html", "_gx.pending.json"))
+    assert pending.exists() and not page.exists()
+    assert page.name in Path(out["report"]["html"]).read_text(encoding="utf-8")
+    for clear in ("537102410990004", "5.37103E+15", "81339012345", "Rina Kana", "Veronika Boimau"):
+        assert clear not in pending.read_text(encoding="utf-8"), clear
+    res = muara("docs", "render", env=data_dir)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert page.exists() and not pending.exists()
+    text = page.read_text(encoding="utf-8")
+    assert "values must match this regular expression" in text and "aduan_dukcapil_sebagian_salah.csv" in text
+    assert "*******2345" in text and "81339012345" not in text

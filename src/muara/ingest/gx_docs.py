@@ -17,6 +17,7 @@ GX's.
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -141,6 +142,7 @@ class DocsCollector:
             ExpectationValidationResult,
         )
         from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
         results = []
         for m in self.merged:
@@ -167,7 +169,10 @@ class DocsCollector:
                     ordered = sorted(m.examples.items(), key=lambda kv: -kv[1])
                     info["partial_unexpected_list"] = [v for v, _ in ordered]
                     info["partial_unexpected_counts"] = [{"value": v, "count": n} for v, n in ordered]
-            results.append(ExpectationValidationResult(success=m.success, expectation_config=m.config, result=info))
+            config = m.config
+            if not isinstance(config, ExpectationConfiguration):  # the SQL engine's: the suite's JSON entry
+                config = ExpectationConfiguration(type=config.type, kwargs=dict(config.kwargs), meta=config.meta)
+            results.append(ExpectationValidationResult(success=m.success, expectation_config=config, result=info))
         good = sum(bool(r.success) for r in results)
         return ExpectationSuiteValidationResult(
             success=good == len(results),
@@ -192,6 +197,89 @@ class DocsCollector:
         result = self.to_result(run_name=run_name, run_time=run_time, meta=meta)
         document = ValidationResultsPageRenderer(run_info_at_end=True).render(result)
         return str(OfflinePageView().render(document, show_how_to_buttons=False))
+
+    def to_json(self, *, run_name: str, run_time: datetime, meta: dict[str, str]) -> str:
+        """What the page is rendered from (counts and protected, escaped examples; no row positions), as JSON:
+        the input of a page rendered later (:func:`render_pending`), so the ingest itself never imports GX."""
+        merged = [
+            {
+                "type": m.config.type,
+                "kwargs": dict(m.config.kwargs),
+                "meta": dict(m.config.meta or {}),
+                "personal": m.personal,
+                "success": m.success,
+                "counts": dict(m.counts),
+                "has_missing": m.has_missing,
+                "examples": [[k, n] for k, n in m.examples.items()],
+            }
+            for m in self.merged
+        ]
+        document = {
+            "dataset": self.contract.name,
+            "suite_name": self.suite_name,
+            "run_name": run_name,
+            "run_time": run_time.isoformat(),
+            "meta": meta,
+            "chunks": self.chunks,
+            "merged": merged,
+        }
+        return json.dumps(document, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> tuple[DocsCollector, dict[str, Any]]:
+        """A collector back from :meth:`to_json`, and the page's run name, time and meta."""
+        from types import SimpleNamespace
+
+        from muara.contract.model import get
+
+        document = json.loads(text)
+        collector = cls(get(document["dataset"]), document["suite_name"])
+        collector.chunks = document["chunks"]
+        for m in document["merged"]:
+            config = SimpleNamespace(type=m["type"], kwargs=m["kwargs"], meta=m["meta"])
+            collector.merged.append(
+                _Merged(
+                    config,
+                    list(m["personal"]),
+                    success=m["success"],
+                    counts=Counter(m["counts"]),
+                    has_missing=m["has_missing"],
+                    examples={k: n for k, n in m["examples"]},
+                )
+            )
+        page = {
+            "run_name": document["run_name"],
+            "run_time": datetime.fromisoformat(document["run_time"]),
+            "meta": document["meta"],
+        }
+        return collector, page
+
+
+#: a page waiting to be rendered: ``<stem>_gx.pending.json`` beside the report, rendered to ``<stem>_gx.html``
+PENDING_SUFFIX = "_gx.pending.json"
+
+
+def render_pending(root: Path) -> list[Path]:
+    """Render every page waiting under ``root`` (one GX import for all of them), each written whole before its
+    input is removed; a page that cannot be rendered is logged and left waiting. The pages written."""
+    import logging
+    import os
+
+    done = []
+    for pending in sorted(root.rglob(f"*{PENDING_SUFFIX}")):
+        target = pending.with_name(pending.name[: -len(PENDING_SUFFIX)] + "_gx.html")
+        try:
+            collector, page = DocsCollector.from_json(pending.read_text(encoding="utf-8"))
+            text = collector.render(**page)
+        except Exception:
+            logging.getLogger(__name__).exception("%s: the GX Data Docs page could not be rendered", pending.name)
+            continue
+        partial = target.with_name(target.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target)
+        pending.unlink(missing_ok=True)
+        done.append(target)
+    return done
 
 
 class _Drop:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,11 +28,20 @@ from muara.contract import reference
 from muara.contract.model import Contract, get
 from muara.ingest import pii
 from muara.ingest.outcome import Outcome, RejectedRow, RowError
-from muara.ingest.validate import Validator
 from muara.readers.types import FIX_PASTED, OversizedValue, format_mb
 
 #: rejected rows kept in memory for the officer's report (all of them go to quarantine)
 REPORT_DETAIL_ROWS = 500
+#: how ``ingest`` evaluates the suite: ``sql`` (staged in Postgres, the default) or ``gx`` (GX on pandas, the
+#: path ``check`` takes, which has no database; kept for the differential test that holds the two together)
+ENGINE_ENV = "MUARA_VALIDATE_ENGINE"
+
+
+def validate_engine(engine: str | None = None) -> str:
+    chosen = engine or os.environ.get(ENGINE_ENV) or "sql"
+    if chosen not in ("sql", "gx"):
+        raise ValueError(f"{ENGINE_ENV} must be 'sql' or 'gx', not {chosen!r}")
+    return chosen
 
 
 def sha256_of(path: Path) -> tuple[str, int]:
@@ -93,12 +103,22 @@ def _duplicate_texts(contract: Contract) -> tuple[str, str]:
     )
 
 
-def _complete(typed: pd.DataFrame, contract: Contract) -> pd.DataFrame:
-    """Every contract column present (optional ones the file lacks are all-missing), in contract order."""
+def _complete(typed: pd.DataFrame, contract: Contract, tz: Any = None) -> pd.DataFrame:
+    """Every contract column present (optional ones the file lacks are all-missing, of the column's type, so a
+    rule comparing two times compares times), in contract order."""
     for column in contract.columns:
         if column.name not in typed.columns:
-            typed[column.name] = pd.Series([None] * len(typed), dtype=object)
+            typed[column.name] = _missing_column(column.logical_type, len(typed), tz)
     return typed[list(contract.column_names)].reset_index(drop=True)
+
+
+def _missing_column(logical_type: str, n: int, tz: Any) -> pd.Series:
+    if logical_type == "timestamp" and tz is not None:
+        return pd.Series(pd.NaT, index=range(n), dtype=pd.DatetimeTZDtype("ns", tz))
+    dtype = {"date": "datetime64[ns]", "integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(logical_type)
+    if dtype is None:
+        return pd.Series([None] * n, dtype=object)
+    return pd.Series([None] * n, dtype=dtype)
 
 
 def _cell_errors(cell_errors: list[Any], contract: Contract) -> list[RowError]:
@@ -212,16 +232,14 @@ class _FileRun:
 
     contract: Contract
     out: Outcome
-    validator: Validator
+    validator: Any  # Validator (GX on pandas) or SqlValidator (staged in Postgres, ingest only)
     tz: Any
     writer: Any = None
     seen: _KeySeen | None = None
     clock: _Clock = field(default_factory=_Clock)
 
     @classmethod
-    def start(
-        cls, contract: Contract, out: Outcome, validator: Validator, tz: Any, clock: _Clock, conn: Any
-    ) -> _FileRun:
+    def start(cls, contract: Contract, out: Outcome, validator: Any, tz: Any, clock: _Clock, conn: Any) -> _FileRun:
         """Check mode (no ``conn``) finds repeated keys in memory; ingest mode writes through a BatchWriter."""
         run = cls(contract, out, validator, tz, clock=clock)
         if conn is None:
@@ -254,15 +272,17 @@ class _FileRun:
 
         oversized = _oversized(chunk) if chunk.oversized else []
         typed, cell_errors = coerce(chunk.frame, self.contract, self.tz)
-        return _complete(typed, self.contract), oversized + _cell_errors(cell_errors, self.contract)
+        return _complete(typed, self.contract, self.tz), oversized + _cell_errors(cell_errors, self.contract)
 
     def validate(self, typed: pd.DataFrame, chunk: Any, cell: list[RowError]) -> list[RowError]:
         """Every reason of every bad row: unreadable cells, the GX suite, the sender, keys repeated in the file."""
         unreadable = {(e.position, e.column) for e in cell}
+        if self.writer is not None:
+            self.writer.flush()  # the connection is free for the SQL engine's stage (no COPY under way)
         # a value that could not be read is reported as such, not also as "missing"
         errors = cell + [
             e
-            for e in self.validator.validate(typed)
+            for e in self.validator.validate(typed, chunk.row_numbers)
             if not (e.reason == "required" and (e.position, e.column) in unreadable)
         ]
         if self.seen is not None:
@@ -296,8 +316,14 @@ class _FileRun:
             out.rows_rejected += len(bad)
             out.rows_loaded += int(good_mask.sum())
             return
-        good = pii.protect(typed[good_mask].reset_index(drop=True), self.contract)
-        self.writer.write_good(good, chunk.row_numbers[good_mask])
+        if hasattr(self.validator, "insert_good"):  # staged in Postgres: the good rows go on from there
+            self.writer.chunks += 1
+            self.writer.rows_loaded += self.validator.insert_good(
+                bad, self.writer.batch_id, self.writer.sender, self.writer.source_file
+            )
+        else:
+            good = pii.protect(typed[good_mask].reset_index(drop=True), self.contract)
+            self.writer.write_good(good, chunk.row_numbers[good_mask])
         self.writer.write_rejected(
             [r.values for r in rejected_now],
             [r.row_number for r in rejected_now],
@@ -388,8 +414,12 @@ def process_file(
     max_bytes: int | None = None,
     conn: Any = None,
     sha: tuple[str, int] | None = None,
+    engine: str | None = None,
 ) -> Outcome:
-    """Read, coerce and validate ``path``; with ``conn`` (ingest), also write rows (the caller writes the ledger)."""
+    """Read, coerce and validate ``path``; with ``conn`` (ingest), also write rows (the caller writes the ledger).
+
+    With ``conn`` the suite runs in Postgres on the staged chunk (:mod:`muara.ingest.sql_validate`) unless
+    ``engine`` (or ``MUARA_VALIDATE_ENGINE``) says ``gx``; ``check`` has no database and runs GX on pandas."""
     from muara.readers.dispatch import open_export
     from muara.readers.types import UnusableFile
 
@@ -411,7 +441,14 @@ def process_file(
     out.file_format, out.sheet, out.header_row = layout.format, layout.sheet, layout.header_row
     out.columns, out.unknown_columns = dict(layout.columns), tuple(layout.unknown_columns)
 
-    validator = Validator(contract, city_code=city.code, now=now, sender=sender)
+    if conn is not None and validate_engine(engine) == "sql":
+        from muara.ingest.sql_validate import SqlValidator
+
+        validator: Any = SqlValidator(contract, conn, city_code=city.code, now=now, sender=sender)
+    else:
+        from muara.ingest.validate import Validator
+
+        validator = Validator(contract, city_code=city.code, now=now, sender=sender)
     file_run = _FileRun.start(contract, out, validator, city.tz, clock, conn)
     clock.lap("read")  # opening the file (format, encoding, header) counts as reading it
     try:
@@ -500,6 +537,7 @@ def ingest_file(
     max_bytes: int | None = None,
     write_report: bool = True,
     archive: bool = False,
+    engine: str | None = None,
 ) -> Outcome:
     """Validate and load ``path`` in one transaction with its ledger row; then write the officer's report and,
     with ``archive``, move the file from the inbox next to its ledger id.
@@ -520,7 +558,7 @@ def ingest_file(
     contract = get(dataset)
     started_at = datetime.now(city.tz)
     digest, size = sha256_of(path)
-    options = {"city_code": city.code, "now": now, "chunk_rows": chunk_rows, "max_bytes": max_bytes}
+    options = {"city_code": city.code, "now": now, "chunk_rows": chunk_rows, "max_bytes": max_bytes, "engine": engine}
     with psycopg.connect(db.url()) as conn:
         out = _load(conn, path, dataset, sender, digest, size, **options)
         assert out.batch_id is not None
