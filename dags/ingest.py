@@ -10,7 +10,9 @@ per OPD). Each run:
    contract, and in ONE transaction COPY good rows into `raw.<dataset>`, rejected rows into
    `quarantine.<dataset>` with every reason, and the ledger row into `muara.ingest_batch`; write the officer's
    report (Bahasa Indonesia) under `data/reports/<sender>/`; then archive the file next to its ledger id. One
-   process loads many files, so the libraries are imported once per batch, not once per file. A file that fails
+   process loads many files, so the libraries are imported once per batch, not once per file; the GX Data Docs
+   pages wait for **render_docs**, which renders them all in one process after the loads (GX's import costs more
+   than a small file's whole ingest, and the warehouse need not wait for it). A file that fails
    (a database fault) does not stop the others; the task then fails and its retry takes the files still in the
    inbox. A file sent twice loads once (`duplicate`), so reruns and retries are safe;
 3. **announce** one `raw` Asset event when any dataset received rows in this run (whatever the loads did), its
@@ -64,9 +66,20 @@ def ingest() -> None:
     def load(batch: list[dict[str, str]]) -> list[dict[str, object]]:
         from muara.ingest import batches
 
-        return batches.load_batch(batch)
+        return batches.load_batch(batch, docs_later=True)
 
     results = load.expand(batch=scan())
+
+    @task(trigger_rule="all_done")
+    def render_docs() -> int:
+        """The GX Data Docs pages of this run's files, in one process after the loads (GX's import alone costs
+        ~4-5 CPU-seconds: paid once here, not by the loads the warehouse waits for)."""
+        from muara import settings
+        from muara.ingest.gx_docs import render_pending
+
+        return len(render_pending(settings.data_dir() / "reports"))
+
+    results >> render_docs()
 
     @task
     def all_loaded(loaded: list[list[dict[str, object]]]) -> int:

@@ -79,6 +79,10 @@ def test_ingest_dag_loads_every_dataset_from_the_demo_inbox(
     assert loaded == set(DATASETS), f"datasets with no rows loaded: {set(DATASETS) - loaded}"
     assert all(r[2] == r[3] + r[4] for r in rows)
     assert all(r[5] and Path(r[5]).exists() for r in rows)
+    # the GX Data Docs pages, left for render_docs by the loads, are all rendered by the end of the run
+    reports = tmp_path / "data" / "reports"
+    assert not list(reports.rglob("*_gx.pending.json")), "pages still waiting after the run"
+    assert len(list(reports.rglob("*_gx.html"))) >= len([r for r in rows if r[1] in ("loaded", "partial")])
     with psycopg.connect(db.airflow_url()) as conn:
         events = conn.execute(
             "select a.name, e.extra from asset_event e join asset a on a.id = e.asset_id where e.source_run_id = %s",

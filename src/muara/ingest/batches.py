@@ -30,10 +30,15 @@ class BatchFailed(RuntimeError):
     """Some files of a batch could not be loaded (they stay in the inbox); the others were."""
 
 
-def load_batch(batch: list[dict[str, str]]) -> list[dict[str, object]]:
+def load_batch(batch: list[dict[str, str]], *, docs_later: bool = False) -> list[dict[str, object]]:
     """Ingest, report and archive every file of ``batch`` still in the inbox (a retry finds the ones an earlier
-    attempt archived gone). One file's failure does not stop the rest; the batch then raises, naming them."""
+    attempt archived gone). One file's failure does not stop the rest; the batch then raises, naming them.
+    ``docs_later``: leave each GX Data Docs page waiting for ``gx_docs.render_pending`` (``MUARA_GX_DOCS=later``)."""
     from muara.ingest.pipeline import ingest_pending
+    from muara.ingest.report import DOCS_ENV
+
+    if docs_later:
+        os.environ[DOCS_ENV] = "later"  # this task's own process
 
     done: list[dict[str, object]] = []
     failed: list[str] = []
