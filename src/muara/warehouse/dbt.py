@@ -89,6 +89,8 @@ def dbt_environment(database: str | None = None) -> dict[str, str]:
     env.update(db.dbt_env(database))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     env.setdefault("DBT_PROFILES_DIR", str(dbt_dir()))
+    # dbt's log beside Muara's other runtime files, not in the project (read-only in the production image)
+    env.setdefault("DBT_LOG_PATH", str(settings.data_dir() / "dbt-logs"))
     return env
 
 
