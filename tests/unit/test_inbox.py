@@ -50,27 +50,24 @@ def test_the_inbox_scan_follows_no_symlink(tmp_path: Path) -> None:
 
 
 def test_the_inbox_watcher_fires_once_per_new_settled_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The trigger the ingest DAG's `inbox` Asset watches with: an event once a new file has kept its size over one
-    poll, none while it grows, none again for a file already announced, one for a changed or another new file, and
-    no file name in the event (the names are the officers' text)."""
+    """What the ingest DAG's inbox watcher (``InboxTrigger``, in the triggerer) yields: an event once a new file has
+    kept its size over one poll, none while it grows, none again for a file already announced, one for a changed or
+    another new file, and no file name in the event (the names are the officers' text). The trigger itself runs in
+    a real triggerer in tests/e2e/test_airflow_up.py."""
     import asyncio
-
-    from muara.ingest.watch import InboxTrigger
 
     monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path))
     folder = tmp_path / "inbox" / "PUPR" / "aduan"
     folder.mkdir(parents=True)
     (tmp_path / "inbox" / "PUPR" / "bukan_dataset").mkdir()
-    trigger = InboxTrigger(poll_seconds=0.05)
-    assert trigger.serialize() == ("muara.ingest.watch.InboxTrigger", {"poll_seconds": 0.05})
 
     async def scenario() -> list[dict[str, int]]:
         events: list[dict[str, int]] = []
         queue: asyncio.Queue[dict[str, int]] = asyncio.Queue()
 
         async def pump() -> None:  # the triggerer's part: consume the trigger's events as they come
-            async for event in trigger.run():
-                await queue.put(dict(event.payload))
+            async for payload in inbox.arrivals(poll_seconds=0.05):
+                await queue.put(payload)
 
         running = asyncio.create_task(pump())
 

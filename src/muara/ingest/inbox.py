@@ -8,9 +8,11 @@ records it as a duplicate of the load that did commit.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +60,42 @@ def pending(datasets: tuple[str, ...] | list[str], root: Path | None = None) -> 
                 if not f.name.startswith(".") and not f.name.endswith(IGNORED_SUFFIXES):
                     found.append((f.stat().st_mtime, Pending(str(f), sender_dir.name, dataset_dir.name)))
     return [p for _, p in sorted(found, key=lambda t: (t[0], t[1].path))]
+
+
+Signature = tuple[int, int]  # size, mtime in ns
+
+
+def snapshot() -> dict[str, Signature]:
+    """Every pending inbox file (of a known dataset) with its size and modification time."""
+    from muara.contract.datasets import DATASETS
+
+    out = {}
+    for p in pending(DATASETS):
+        try:
+            st = os.stat(p.path)
+        except FileNotFoundError:  # archived between the listing and now
+            continue
+        out[p.path] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+async def arrivals(poll_seconds: float = 2.0) -> AsyncIterator[dict[str, int]]:
+    """Watch the inbox for ever: every ``poll_seconds`` list it (in a thread), and yield once for the files not yet
+    announced that kept the same size and modification time over one poll (a file still being copied waits), with
+    counts only (file names are the officers' text). The ingest DAG's ``InboxTrigger`` runs this in the triggerer.
+    """
+    fired: dict[str, Signature] = {}
+    previous: dict[str, Signature] = {}
+    while True:
+        current = await asyncio.to_thread(snapshot)
+        settled = {path: sig for path, sig in current.items() if previous.get(path) == sig}
+        new = sorted(path for path, sig in settled.items() if fired.get(path) != sig)
+        if new:
+            fired.update({path: settled[path] for path in new})
+            yield {"berkas_baru": len(new), "menunggu": len(current)}
+        fired = {path: sig for path, sig in fired.items() if path in current}  # forget what left the inbox
+        previous = current
+        await asyncio.sleep(poll_seconds)
 
 
 def archive_target(

@@ -1,5 +1,8 @@
 """The inbox watcher: an Airflow event trigger that starts the ingest DAG seconds after a file lands.
 
+The watching itself is :func:`muara.ingest.inbox.arrivals` (no Airflow in it, so it is tested alone); this
+module only makes it an event trigger.
+
 It runs in Airflow's triggerer (asyncio, no worker slot), attached to the ``inbox`` Asset through an
 ``AssetWatcher`` (``dags/ingest.py``). Every ``poll_seconds`` it lists the inbox as the ingest does
 (:func:`muara.ingest.inbox.pending`, in a thread) and fires once for each batch of files it has not fired for,
@@ -14,29 +17,10 @@ names (they are the officers' text).
 
 from __future__ import annotations
 
-import asyncio
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
-
-Signature = tuple[int, int]  # size, mtime in ns
-
-
-def snapshot() -> dict[str, Signature]:
-    """Every pending inbox file with its size and modification time."""
-    from muara.contract.datasets import DATASETS
-    from muara.ingest import inbox
-
-    out = {}
-    for p in inbox.pending(DATASETS):
-        try:
-            st = os.stat(p.path)
-        except FileNotFoundError:  # archived between the listing and now
-            continue
-        out[p.path] = (st.st_size, st.st_mtime_ns)
-    return out
 
 
 class InboxTrigger(BaseEventTrigger):
@@ -48,15 +32,7 @@ class InboxTrigger(BaseEventTrigger):
         return ("muara.ingest.watch.InboxTrigger", {"poll_seconds": self.poll_seconds})
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        fired: dict[str, Signature] = {}
-        previous: dict[str, Signature] = {}
-        while True:
-            current = await asyncio.to_thread(snapshot)
-            settled = {path: sig for path, sig in current.items() if previous.get(path) == sig}
-            new = sorted(path for path, sig in settled.items() if fired.get(path) != sig)
-            if new:
-                fired.update({path: settled[path] for path in new})
-                yield TriggerEvent({"berkas_baru": len(new), "menunggu": len(current)})
-            fired = {path: sig for path, sig in fired.items() if path in current}  # forget what left the inbox
-            previous = current
-            await asyncio.sleep(self.poll_seconds)
+        from muara.ingest import inbox
+
+        async for payload in inbox.arrivals(self.poll_seconds):
+            yield TriggerEvent(payload)
