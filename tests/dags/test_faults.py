@@ -162,8 +162,9 @@ def task_tries(dag_id: str, run_id: str) -> dict[tuple[str, int], tuple[str, int
 # ------------------------------------------------------------------------------------------------ ingest
 #: where the server stops: (table whose first insert pauses, condition, ILIKE pattern of the statement paused)
 INGEST_FAULTS = {
-    # half-way through a file: the COPY of its good rows into raw has begun, nothing is committed
-    "copy_into_raw": ("raw.aduan", None, "copy raw.%"),
+    # half-way through a file: its good rows are going from the checked stage into raw (INSERT ... SELECT, the SQL
+    # engine's way since issue 15), nothing is committed
+    "rows_into_raw": ("raw.aduan", None, "insert into raw.%"),
     # the last moment before the commit: every row of the file is copied, its ledger row is being written
     "ledger_row": ("muara.ingest_batch", "new.rows_loaded > 0", "insert into muara.ingest_batch%"),
 }
