@@ -150,6 +150,7 @@ def build(
     project_dir: Path | None = None,
     target_path: Path | None = None,
     check: bool = True,
+    extra: Sequence[str] = (),
 ) -> DbtResult:
     """``dbt build``: seeds, snapshots, models and every test, in dependency order, in one dbt process with a
     thread per core. ``target_path`` keeps this build's run_results.json apart (the warehouse DAG's retry reads it).
@@ -161,6 +162,7 @@ def build(
         args += ["--select", *select]
     if target_path is not None:
         args += ["--target-path", str(target_path)]
+    args += list(extra)
     return run_dbt(args, as_of=as_of, database=database, project_dir=project_dir, check=check)
 
 

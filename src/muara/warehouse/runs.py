@@ -66,7 +66,11 @@ def build_for_run(plan: dict[str, Any], *, run_id: str, try_number: int = 1) -> 
         result = dbt.retry(target_path=target, check=False)
         how = "retry"
     else:
-        result = dbt.build(select=plan.get("select") or (), target_path=target, check=False)
+        select = plan.get("select") or ()
+        # a selection's tests: those whose every parent is built by it or upstream of it ("buildable"), so a
+        # relationships test between a touched model and a seed runs, and one on a model outside it does not
+        extra = ["--indirect-selection", "buildable"] if select else []
+        result = dbt.build(select=select, target_path=target, check=False, extra=extra)
         how = "build"
     results = dbt.run_results(target)
     if results is not None:
