@@ -11,6 +11,7 @@ import logging
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,19 @@ def load_batch(batch: list[dict[str, str]], *, docs_later: bool = False) -> list
     from muara.ingest.pipeline import ingest_pending
     from muara.ingest.report import DOCS_ENV
 
-    if docs_later:
-        os.environ[DOCS_ENV] = "later"  # this task's own process
+    before = os.environ.get(DOCS_ENV)
+    if docs_later:  # for this batch only (dag.test() runs tasks in the caller's process)
+        os.environ[DOCS_ENV] = "later"
+    try:
+        return _load_each(batch, ingest_pending)
+    finally:
+        if before is None:
+            os.environ.pop(DOCS_ENV, None)
+        else:
+            os.environ[DOCS_ENV] = before
+
+
+def _load_each(batch: list[dict[str, str]], ingest_pending: Any) -> list[dict[str, object]]:
 
     done: list[dict[str, object]] = []
     failed: list[str] = []
