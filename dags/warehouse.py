@@ -28,10 +28,9 @@ description is new or changed (`muara.analytics.warehouse.refresh_saran`), so a 
 flagged `mungkin_salah_rute` in `fct_aduan` within the same run; the daily `analitik` DAG does the rest of issue
 16's Python steps.
 
-**Then**, in the same task (a task of its own costs a process start before the screen can change), Superset's
-cached chart data is dropped (`muara.dashboards.refresh`), so the next load of a dashboard shows the new rows; said
-and not failed when this machine runs no Superset. The `marts` Asset is emitted after every successful build for
-whatever reads the marts next.
+**Then** the dashboards show the new rows on their next load: Superset keeps no chart-data cache
+(`superset/superset_config.py` says why). The `marts` Asset is emitted after every successful build for whatever
+reads the marts next.
 
 The database is Muara's own (`muara db url`, `MUARA_DATABASE_URL` in production), passed to dbt through the
 environment `dbt/profiles.yml` reads, never written into a file; the city's code and time zone are dbt vars.
@@ -93,7 +92,7 @@ def warehouse() -> None:
             "%d raw event(s); %s; select: %s", len(extras), chosen.why, " ".join(chosen.select) or "(all)"
         )
         summary = runs.build_for_run(chosen.as_dict(), run_id=context["run_id"], try_number=context["ti"].try_number)
-        return {"plan": chosen.as_dict(), **summary, "superset": _refresh_dashboards()}
+        return {"plan": chosen.as_dict(), **summary}
 
     @task
     def saran_rute() -> int:
@@ -106,23 +105,6 @@ def warehouse() -> None:
 
     bangun()
     saran_rute()
-
-
-def _refresh_dashboards() -> dict[str, Any]:
-    """Drop Superset's cached chart data, right after the build in the same task (a task of its own would add a
-    process start, seconds, before the screen shows the rows). No Superset on this machine: said, not failed; a
-    configured Superset that does not answer fails the task, whose retry finds nothing left to build."""
-    import logging
-
-    from muara.dashboards import refresh
-
-    try:
-        done = refresh.invalidate_marts()
-    except refresh.NoSuperset as exc:
-        logging.getLogger(__name__).info("dashboards: %s", exc)
-        return {"skipped": str(exc)}
-    logging.getLogger(__name__).info("dashboards: cached chart data of %d datasets dropped", done["datasets"])
-    return done
 
 
 warehouse_dag = warehouse()

@@ -123,22 +123,11 @@ SQL_MAX_ROW = 100_000
 SUPERSET_WEBSERVER_TIMEOUT = int(timedelta(minutes=2).total_seconds())
 SQLLAB_TIMEOUT = int(timedelta(minutes=2).total_seconds())
 
-# Chart results are cached in the metastore (no Redis on the local stack), so a dashboard opened by many viewers
-# queries the warehouse once. The marts change only when the warehouse DAG builds, and its last task drops the
-# cached results of every dataset (muara.dashboards.refresh, POST /api/v1/cachekey/invalidate), so a new row shows
-# on the next load; the timeout only bounds how stale a chart can be when that task could not reach Superset.
-# Two details of Superset 6.1 make the invalidation work: it finds the keys to drop in the metadata table
-# `cache_keys` (written only with STORE_CACHE_KEYS_IN_METADATA_DB), and it deletes them from CACHE_CONFIG's
-# cache, not DATA_CACHE_CONFIG's (superset/cachekeys/api.py): both are the same metastore namespace here.
-# Values are pickled (Superset's default codec) into Superset's own metadata database, which only Superset writes.
-_METASTORE_CACHE = {
-    "CACHE_TYPE": "SupersetMetastoreCache",
-    "CACHE_KEY_PREFIX": "muara_",
-    "CACHE_DEFAULT_TIMEOUT": int(timedelta(hours=6).total_seconds()),
-}
-CACHE_CONFIG = dict(_METASTORE_CACHE)
-DATA_CACHE_CONFIG = dict(_METASTORE_CACHE)
-STORE_CACHE_KEYS_IN_METADATA_DB = True
+# No chart-data cache (Superset's default NullCache): every chart load reads dbt's reporting tables, so a
+# dashboard shows a warehouse build's rows on its next load. A metastore cache dropped by the warehouse DAG
+# after each build was tried (issue 14) and removed: Superset 6.1 records the keys to drop in a session it does
+# not commit (superset/utils/cache.py), so the drop was unreliable, and cached entries keep a foreign key to the
+# user who loaded them, so deleting that user fails. The reporting tables are small; the command room needs none.
 
 # ---------------------------------------------------------------------------------------------- no extras
 # No examples: `muara superset up` never runs `superset load-examples`, so the examples database Superset's

@@ -115,54 +115,6 @@ def test_every_chart_returns_rows_without_personal_data(provisioned: tuple[dict[
     assert odd_places.leaks(texts) == []
 
 
-def _by_colour(client: Client, chart: int) -> tuple[bool, dict[str, float]]:
-    result = client.get(f"/api/v1/chart/{chart}/data/")["result"][0]
-    counts = {row["status_warna"]: next(v for k, v in row.items() if k != "status_warna") for row in result["data"]}
-    return bool(result["is_cached"]), counts
-
-
-def test_a_warehouse_build_shows_on_the_next_chart_load(
-    provisioned: tuple[dict[str, str], Client], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Chart results are cached (a second load is served from the cache, and a change in the warehouse does not show
-    by itself); the refresh the warehouse DAG runs after a build drops the cache, and the next load shows it."""
-    from muara.dashboards import refresh
-    from muara.stack import postgres as db
-
-    env, client = provisioned
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    chart = next(c["id"] for c in _charts(client, "ruang-komando") if c["slice_name"] == "Aduan per warna sekarang")
-    _, before = _by_colour(client, chart)
-    cached, again = _by_colour(client, chart)
-    assert cached and again == before, "the second load of a chart is not served from Superset's cache"
-    moved_from, moved_to = ("hijau", "merah") if before.get("hijau") else ("kuning", "merah")
-    with psycopg.connect(db.url(), autocommit=True) as conn:
-        picked = conn.execute(
-            "select min(nomor_aduan) from reporting.rpt_aduan_ruang_komando where status_warna = %s", (moved_from,)
-        ).fetchone()
-        assert picked and picked[0]
-        # the warehouse changes under the chart, as a build would: one complaint turns red
-        conn.execute(
-            "update reporting.rpt_aduan_ruang_komando set status_warna = %s where nomor_aduan = %s",
-            (moved_to, picked[0]),
-        )
-        try:
-            _, stale = _by_colour(client, chart)
-            assert stale == before, "without a refresh the cached result stands (else the cache is off)"
-            done = refresh.invalidate_marts()
-            assert done["datasets"] > 0, done
-            cached, fresh = _by_colour(client, chart)
-            assert not cached
-            assert fresh[moved_to] == before.get(moved_to, 0) + 1 and fresh.get(moved_from, 0) == before[moved_from] - 1
-        finally:
-            conn.execute(
-                "update reporting.rpt_aduan_ruang_komando set status_warna = %s where nomor_aduan = %s",
-                (moved_from, picked[0]),
-            )
-            refresh.invalidate_marts()
-
-
 def test_superset_connects_as_the_read_only_role(provisioned: tuple[dict[str, str], Client]) -> None:
     env, client = provisioned
     databases = client.get("/api/v1/database/?q=(page_size:100)")["result"]

@@ -11,7 +11,7 @@ c. Superset's chart-data API for Ruang Komando's colour chart ("Aduan per warna 
    it, cache included) counts them.
 
 Nothing is triggered by hand: the inbox watcher (or the portal's own trigger) starts the ingest DAG, its ``raw``
-event starts the warehouse DAG, whose last task drops Superset's cache. The goal is (c) at most 60 s, median of 3.
+event starts the warehouse DAG; Superset keeps no chart cache. The goal is (c) at most 60 s, median of 3.
 """
 
 from __future__ import annotations
