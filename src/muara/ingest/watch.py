@@ -4,15 +4,9 @@ The watching itself is :func:`muara.ingest.inbox.arrivals` (no Airflow in it, so
 module only makes it an event trigger.
 
 It runs in Airflow's triggerer (asyncio, no worker slot), attached to the ``inbox`` Asset through an
-``AssetWatcher`` (``dags/ingest.py``). Every ``poll_seconds`` it lists the inbox as the ingest does
-(:func:`muara.ingest.inbox.pending`, in a thread) and fires once for each batch of files it has not fired for,
-when each has kept the same size and modification time over one poll: a file still being copied waits for the
-next poll. Event triggers must not delete what they saw (the standard ``FileDeleteTrigger`` does): a file leaves
-the inbox only by being archived with its ledger entry.
-
-What it remembers lives in memory: after a triggerer restart it fires once for files still waiting, which is
-what should happen (the ingest run answers duplicates as duplicates). The event carries counts only, never file
-names (they are the officers' text).
+``AssetWatcher`` (``dags/ingest.py``). Unlike the standard ``FileDeleteTrigger`` it deletes nothing: a file leaves
+the inbox only by being archived with its ledger entry. What it remembers lives in memory: after a triggerer
+restart it fires once for files still waiting (the ingest run answers duplicates as duplicates).
 """
 
 from __future__ import annotations

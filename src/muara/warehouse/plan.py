@@ -89,7 +89,6 @@ def plan(
     url: str,
     full: bool = False,
     select: list[str] | None = None,
-    why: str = "",
 ) -> Plan:
     """The plan for a run whose ``raw`` Asset events carried ``extras`` (none for a scheduled or manual run);
     ``full`` and ``select`` are a manual run's choices (everything; a dbt selection of its own)."""
@@ -97,7 +96,7 @@ def plan(
     if select and not full:
         return Plan(full=False, select=list(select), why=f"selection given by hand: {' '.join(select)}")
     if full or not extras:
-        return Plan(full=True, why=why or "scheduled or manual run: the whole warehouse")
+        return Plan(full=True, why="scheduled or manual run: the whole warehouse")
     datasets = datasets_in(extras)
     if not datasets:
         return Plan(full=True, why="the events name no known dataset: the whole warehouse")
