@@ -33,7 +33,9 @@ def runs_dir() -> Path:
 
 def results_for(run_id: str) -> Path:
     """Where the run's ``run_results.json`` is kept (the run id made a safe file name)."""
-    return runs_dir() / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)[:150] / RESULTS
+    # a run id is whatever the one who triggered the run typed: no separator, no leading dot ("..") survives
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)[:150].lstrip(".") or "_"
+    return runs_dir() / name / RESULTS
 
 
 def _prune(keep: int = KEEP_RUNS) -> None:
