@@ -11,7 +11,9 @@ touch: `source:raw.<dataset>+` for each dataset the events name, plus `source:mu
 writes the ledger the delivery-compliance marts read). The nightly run, a manual run with `penuh=true`, and any run
 that finds a manifest relation missing from the database (a fresh server, a model a deploy added) build everything,
 which also refreshes the seeds and the day-based colours of complaints no file touched; a manual run may name its
-own dbt selection (`pilih`, e.g. `+fct_aduan`). The plan is in the task's log and XCom.
+own dbt selection (`pilih`, e.g. `+fct_aduan`). Events older than the start of the last successful build of
+everything (`muara.warehouse_build`, written by dbt's on-run-end hook) are in the warehouse already and select
+nothing; a run with only such events is skipped. The plan is in the task's log and XCom.
 
 **How** (`bangun`, which also makes the plan: one task process fewer on the way to the screen). One `dbt build`
 process for the whole selection, seeds, snapshots, models and every data and unit test in dependency order, with
@@ -77,20 +79,24 @@ def warehouse() -> None:
 
         events = context.get("triggering_asset_events") or {}
         try:
-            extras = [e.extra for e in events[RAW]]
+            raw = [(e.timestamp, e.extra) for e in events[RAW]]
         except KeyError:  # a scheduled or manual run
-            extras = []
+            raw = []
         params = context.get("params") or {}
         chosen = plan.plan(
-            extras,
+            raw,
             manifest_file=dbt_.manifest_path(),
             url=db.url(),
             full=bool(params.get("penuh")),
             select=str(params.get("pilih") or "").split(),
         )
         logging.getLogger(__name__).info(
-            "%d raw event(s); %s; select: %s", len(extras), chosen.why, " ".join(chosen.select) or "(all)"
+            "%d raw event(s); %s; select: %s", len(raw), chosen.why, " ".join(chosen.select) or "(all)"
         )
+        if chosen.skip:  # skipped, not success: no `marts` event for marts that did not change
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            raise AirflowSkipException(chosen.why)
         summary = runs.build_for_run(chosen.as_dict(), run_id=context["run_id"], try_number=context["ti"].try_number)
         return {"plan": chosen.as_dict(), **summary}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -122,6 +122,11 @@ def test_dag_test_builds_the_warehouse_from_the_ingested_exports(demo_ingested: 
         ).fetchone()
     assert states == {"bangun": "success", "saran_rute": "success"}, states
     assert plan is not None and plan[0]["plan"]["full"] is True and plan[0]["plan"]["select"] == [], plan  # manual
+    # dbt's on-run-end hook recorded the build of everything, started within this run
+    from muara.warehouse import plan as planner
+
+    built = planner.last_full_build(db.url())
+    assert built is not None and run.start_date <= built <= datetime.now(UTC), (built, run.start_date)
     fct_aduan = manifest["nodes"]["model.muara.fct_aduan"]["relation_name"]
     with psycopg.connect(db.url()) as conn:
         row = conn.execute(f"select count(*) from {fct_aduan}").fetchone()  # type: ignore[arg-type]
@@ -155,7 +160,7 @@ def test_a_run_started_by_one_dataset_builds_only_what_it_touches(
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MUARA_DATA_DIR", str(tmp_path))
         chosen = plan.plan(
-            [{"datasets": ["kemiskinan"], "rows": {"kemiskinan": 50}}],
+            [(datetime.now(UTC), {"datasets": ["kemiskinan"], "rows": {"kemiskinan": 50}})],
             manifest_file=warehouse.manifest_path(),
             url=db.url(),
         )
@@ -163,7 +168,8 @@ def test_a_run_started_by_one_dataset_builds_only_what_it_touches(
         summary = runs.build_for_run(chosen.as_dict(), run_id="selection-test")
         results = warehouse.run_results(runs.results_for("selection-test").parent)
     assert results is not None
-    ran = {r["unique_id"] for r in results["results"]}
+    # dbt lists the on-run-end hook (record_build) among the results: an operation, not a node of the selection
+    ran = {r["unique_id"] for r in results["results"] if not r["unique_id"].startswith("operation.")}
     allowed = _downstream(manifest, ["source.muara.raw.kemiskinan", "source.muara.muara.ingest_batch"])
     assert ran and ran <= allowed | {"source.muara.raw.kemiskinan", "source.muara.muara.ingest_batch"}, ran - allowed
     assert any(uid.startswith("model.") and "kemiskinan" in uid for uid in ran), ran
@@ -171,3 +177,37 @@ def test_a_run_started_by_one_dataset_builds_only_what_it_touches(
     everything = [u for u, n in manifest["nodes"].items() if n["resource_type"] in BUILT]
     print(f"selection ran {len(ran)} nodes of {len(manifest['nodes'])} in {summary['wall_seconds']} s")
     assert len([u for u in ran if u.split(".")[0] in BUILT]) < len(everything) / 2
+
+
+@pytest.mark.integration
+def test_events_older_than_the_last_full_build_add_nothing(demo_ingested: None) -> None:
+    """Airflow gives a DAG's first data-started run every event since the DAG was parsed. Events older than the
+    start of the last successful build of everything are in the warehouse already: alone they build nothing (the
+    task is skipped), beside a newer event they leave only the newer one's selection. A selective build is recorded
+    but does not count as a build of everything."""
+    from muara.stack import postgres as db
+    from muara.warehouse import dbt as warehouse
+    from muara.warehouse import plan
+
+    built = plan.last_full_build(db.url())
+    if built is None:  # run alone: build everything, as the test above does
+        warehouse.build()
+        built = plan.last_full_build(db.url())
+    assert built is not None
+    old = (built - timedelta(minutes=5), {"datasets": ["aduan", "cctv"]})
+    new = (datetime.now(UTC), {"datasets": ["kemiskinan"]})
+    args = {"manifest_file": warehouse.manifest_path(), "url": db.url()}
+
+    alone = plan.plan([old], **args)
+    assert alone.skip and not alone.full and alone.select == [], alone
+    mixed = plan.plan([old, new], **args)
+    assert not mixed.skip and mixed.select == plan.selection(["kemiskinan"]), mixed
+
+    with psycopg.connect(db.url()) as conn:
+        rows = conn.execute(
+            "select full_build, selection, ok from muara.warehouse_build where started_at >= %s order by started_at",
+            (built,),
+        ).fetchall()
+    assert rows[0] == (True, None, True), rows
+    # the selection test above (when it ran in this session) left a row that is not a build of everything
+    assert all(full is (sel is None) for full, sel, _ in rows), rows

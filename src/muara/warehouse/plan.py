@@ -13,6 +13,11 @@ A run builds everything (no selection) when:
 - the warehouse is incomplete: a model, seed or snapshot of the manifest has no relation in the database (a
   fresh server, a model added by a deploy), because a selected model would read a missing parent;
 - the events name no known dataset (an event written by hand, an older ingest DAG).
+
+A run started by data builds nothing (``skip``) when every one of its events is older than the start of the last
+successful build of everything (``muara.warehouse_build``, which dbt writes at the end of every build): those rows
+are in the warehouse already. Airflow hands a DAG's first data-started run every event since the DAG was first
+parsed, which on a server that ingested for a while before the warehouse DAG was switched on is all of them.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +42,7 @@ class Plan:
     select: list[str] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
     why: str = ""
+    skip: bool = False  # nothing to build: every event is in the warehouse already
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,21 +89,43 @@ def missing_relations(manifest_file: Path, url: str) -> list[str]:
     return sorted(f"{s}.{n}" for s, n in wanted - present)
 
 
+def last_full_build(url: str) -> datetime | None:
+    """When the last successful ``dbt build`` of everything started (None: none recorded, or no table yet)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        if conn.execute("select to_regclass('muara.warehouse_build')").fetchone() == (None,):
+            return None
+        row = conn.execute("select max(started_at) from muara.warehouse_build where full_build and ok").fetchone()
+    return row[0] if row else None
+
+
 def plan(
-    extras: Iterable[dict[str, Any] | None],
+    events: Iterable[tuple[datetime | None, dict[str, Any] | None]],
     *,
     manifest_file: Path,
     url: str,
     full: bool = False,
     select: list[str] | None = None,
 ) -> Plan:
-    """The plan for a run whose ``raw`` Asset events carried ``extras`` (none for a scheduled or manual run);
-    ``full`` and ``select`` are a manual run's choices (everything; a dbt selection of its own)."""
-    extras = list(extras)
+    """The plan for a run whose ``raw`` Asset events were ``events``, (timestamp, extra) pairs (none for a scheduled
+    or manual run); ``full`` and ``select`` are a manual run's choices (everything; a dbt selection of its own)."""
+    events = list(events)
     if select and not full:
         return Plan(full=False, select=list(select), why=f"selection given by hand: {' '.join(select)}")
-    if full or not extras:
+    if full or not events:
         return Plan(full=True, why="scheduled or manual run: the whole warehouse")
+    built = last_full_build(url)
+    if built is not None:
+        fresh = [(at, extra) for at, extra in events if at is None or at >= built]
+        if not fresh:
+            return Plan(
+                full=False,
+                skip=True,
+                why=f"all {len(events)} event(s) are older than the last full build ({built.isoformat()}): nothing new",
+            )
+        events = fresh
+    extras = [extra for _, extra in events]
     datasets = datasets_in(extras)
     if not datasets:
         return Plan(full=True, why="the events name no known dataset: the whole warehouse")
