@@ -41,7 +41,6 @@ def served(pg: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
         "MUARA_DATA_DIR": str(data),
         "MUARA_MAX_FILE_MB": str(LIMIT_MB),
         "MUARA_AIRFLOW_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens: Airflow is down
-        "MUARA_AIRFLOW_PASSWORD": "-",
         "MUARA_PORTAL_POSTS_PER_MINUTE": "1000",
     }
     with portal(env) as base:

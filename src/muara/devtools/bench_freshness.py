@@ -10,7 +10,7 @@ b. ``marts.fct_aduan`` holds its complaints;
 c. Superset's chart-data API for Ruang Komando's colour chart ("Aduan per warna sekarang", as its viewers load
    it, cache included) counts them.
 
-Nothing is triggered by hand: the inbox watcher (or the portal's own trigger) starts the ingest DAG, its ``raw``
+Nothing is triggered by hand: the inbox watcher starts the ingest DAG (for the portal's file too), its ``raw``
 event starts the warehouse DAG; Superset keeps no chart cache. The goal is (c) at most 60 s, median of 3.
 """
 

@@ -21,7 +21,8 @@ FileField = Annotated[UploadFile, File(description="Berkas CSV, XLSX atau JSON")
 
 
 class Diterima(BaseModel):
-    """The file is in the inbox and the ingest DAG is being triggered; ask ``GET /api/v1/kiriman/{id}``."""
+    """The file is in the inbox, where the ingest DAG's watcher takes it within seconds; ask
+    ``GET /api/v1/kiriman/{id}``."""
 
     id: uuid.UUID
     status: Literal["diterima"] = "diterima"
@@ -34,7 +35,8 @@ class Status(BaseModel):
     dataset: str
     file: str
     status: Literal["diterima", "loaded", "partial", "rejected", "duplicate", "failed"]
-    #: True while Airflow did not take the trigger: the file waits for the inbox scan (every 2 minutes)
+    #: True when Airflow's scheduler or triggerer (the inbox watcher) was not healthy as the file came: it waits in
+    #: the inbox for the watcher's return or the ingest DAG's 15-minute safety net
     antre: bool
     rows_read: int | None
     rows_loaded: int | None
@@ -78,14 +80,14 @@ async def kirim(
     c: Conn,
     background: BackgroundTasks,
 ) -> Diterima:
-    """Send a file: it lands in the inbox at once and the ingest DAG is triggered (after this answer)."""
-    from muara.portal.trigger import trigger_and_mark
+    """Send a file: it lands in the inbox at once, where the ingest DAG's watcher takes it within seconds."""
+    from muara.portal.trigger import check_and_mark
 
     _dataset_for(caller, dataset)
     got = await run_in_threadpool(kiriman.receive, file.file, file.filename)
     kiriman.record(c, got, sender=caller.sender, dataset=dataset, via="api", token_id=caller.token_id)
     kiriman.deliver(c, got.id, caller.sender, dataset, got.stored_name)
-    background.add_task(trigger_and_mark, got.id)
+    background.add_task(check_and_mark, got.id)
     portal_db.audit(
         c,
         "kirim",

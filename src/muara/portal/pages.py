@@ -202,8 +202,8 @@ async def unggah(request: Request, s: SessionDep, c: Conn) -> Response:
 async def kirim(
     request: Request, kiriman_id: uuid.UUID, s: SessionDep, c: Conn, background: BackgroundTasks
 ) -> Response:
-    """Into the inbox at once; the ingest DAG is triggered after the answer is sent (Riwayat follows it)."""
-    from muara.portal.trigger import trigger_and_mark
+    """Into the inbox at once, where the ingest DAG's watcher takes it within seconds (Riwayat follows it)."""
+    from muara.portal.trigger import check_and_mark
 
     form = await request.form()
     check_csrf(s, str(form.get("csrf") or ""))
@@ -219,7 +219,7 @@ async def kirim(
             f"{(row['check_answer'] or {}).get('message') or ''} Perbaiki berkasnya lalu unggah lagi.",
         )
     kiriman.deliver(c, kiriman_id, row["sender"], row["dataset"], row["stored_name"])
-    background.add_task(trigger_and_mark, kiriman_id)
+    background.add_task(check_and_mark, kiriman_id)
     portal_db.audit(
         c,
         "kirim",

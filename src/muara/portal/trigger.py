@@ -1,11 +1,14 @@
-"""Wake the ``ingest`` DAG the moment a file lands, through Airflow's REST API: a manual DAG run
-(``POST /api/v2/dags/ingest/dagRuns`` with a JWT from ``/auth/token``), so the officer's answer comes in seconds
-instead of at the next 2-minute scan. When Airflow does not answer, the file simply waits in the inbox for that
-scan: nothing is lost, and the portal says the file is queued (*antre*).
+"""After a file lands in the inbox: nothing to start. The ingest DAG's inbox watcher (an ``AssetWatcher`` in
+Airflow's triggerer, :mod:`muara.ingest.watch`) sees a settled new file within seconds and starts one run; a second
+start from here (a manual run through the REST API, as the portal used to make) only queued a run that found
+nothing and took CPU from the warehouse build the officer's rows wait for.
 
-Where Airflow is: ``MUARA_AIRFLOW_URL``, ``MUARA_AIRFLOW_USER`` and ``MUARA_AIRFLOW_PASSWORD`` when set
-(docker-compose), else the local ``airflow standalone`` of :mod:`muara.stack.airflow` and the admin password
-it generated.
+What the portal still tells the officer is whether anything is watching: ``dipicu`` when Airflow's health endpoint
+reports the scheduler and the triggerer healthy, ``antre`` when it does not answer or one of them is down (the file
+waits in the inbox for the watcher's return or the DAG's 15-minute safety net; nothing is lost).
+
+Where Airflow is: ``MUARA_AIRFLOW_URL`` when set (docker-compose), else the local ``airflow standalone`` of
+:mod:`muara.stack.airflow`. The health endpoint needs no login.
 """
 
 from __future__ import annotations
@@ -16,79 +19,43 @@ import os
 import urllib.error
 import urllib.request
 
-DAG_ID = "ingest"
-#: the trigger runs after the officer's answer is sent (a background task), so it can wait for a busy api-server
-TIMEOUT = 30.0
-TOKEN_SECONDS = 600.0  # a JWT is reused this long (Airflow's default lifetime is far longer)
+#: the check runs after the officer's answer is sent (a background task), so it can wait for a busy api-server
+TIMEOUT = 10.0
+WATCHERS = ("scheduler", "triggerer")
 log = logging.getLogger(__name__)
-_token: dict[str, tuple[float, str]] = {}
 
 
-def _where() -> tuple[str, str, str | None]:
+def _base() -> str:
     from muara.stack import airflow as airflow_server
 
-    base = os.environ.get("MUARA_AIRFLOW_URL") or airflow_server.url()
-    user = os.environ.get("MUARA_AIRFLOW_USER") or airflow_server.ADMIN_USER
-    password = os.environ.get("MUARA_AIRFLOW_PASSWORD")
-    if password is None:
-        try:
-            password = airflow_server.admin_password()
-        except airflow_server.AirflowError:  # no AIRFLOW_HOME: no local Airflow to ask
-            password = None
-    return base.rstrip("/"), user, password
+    return (os.environ.get("MUARA_AIRFLOW_URL") or airflow_server.url()).rstrip("/")
 
 
-def _post(url: str, body: object, token: str | None = None) -> dict[str, object]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
-    with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
-        answer = json.load(resp)
-    return dict(answer) if isinstance(answer, dict) else {}
-
-
-def _jwt(base: str, user: str, password: str, fresh: bool = False) -> str:
-    import time
-
-    cached = _token.get(base)
-    if cached and not fresh and cached[0] > time.monotonic():
-        return cached[1]
-    token = str(_post(f"{base}/auth/token", {"username": user, "password": password}).get("access_token"))
-    _token[base] = (time.monotonic() + TOKEN_SECONDS, token)
-    return token
-
-
-def trigger_ingest(note: str) -> bool:
-    """Start an ``ingest`` run now; False (and a log line) when Airflow cannot be reached or refuses."""
-    base, user, password = _where()
-    if not password:
-        log.warning("no Airflow password known: the file waits for the ingest DAG's next scan")
-        return False
-    body = {"logical_date": None, "note": note[:200]}
+def watched() -> bool:
+    """Whether Airflow's scheduler and triggerer (where the inbox watcher runs) report healthy."""
+    base = _base()
     try:
-        try:
-            _post(f"{base}/api/v2/dags/{DAG_ID}/dagRuns", body, _jwt(base, user, password))
-        except urllib.error.HTTPError as exc:
-            if exc.code != 401:
-                raise
-            _post(f"{base}/api/v2/dags/{DAG_ID}/dagRuns", body, _jwt(base, user, password, fresh=True))
+        with urllib.request.urlopen(f"{base}/api/v2/monitor/health", timeout=TIMEOUT) as resp:
+            body = json.load(resp)
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        log.warning("Airflow at %s did not take the trigger (%s): the file waits for the next scan", base, exc)
+        log.warning("Airflow at %s did not answer (%s): the file waits in the inbox", base, exc)
         return False
-    return True
+    down = [name for name in WATCHERS if (body.get(name) or {}).get("status") != "healthy"]
+    if down:
+        log.warning("Airflow at %s reports %s not healthy: the file waits in the inbox", base, ", ".join(down))
+    return not down
 
 
-def trigger_and_mark(kiriman_id: object) -> None:
-    """The background task after a file is sent: trigger, then record on the kiriman whether Airflow took it
-    (``dipicu``) or the file waits for the scan (``antre``)."""
+def check_and_mark(kiriman_id: object) -> None:
+    """The background task after a file is sent: record on the kiriman whether the watcher is there to take it
+    (``dipicu``) or the file waits (``antre``)."""
     import uuid
 
     from muara.portal import db as portal_db
     from muara.portal import kiriman
 
     ident = uuid.UUID(str(kiriman_id))
-    triggered = trigger_ingest(f"Pintu Data: kiriman {ident}")
+    taken = watched()
     with portal_db.connect() as conn:
-        kiriman.mark_trigger(conn, ident, triggered)
-        portal_db.audit(conn, "picu_ingest", kiriman=str(ident), dipicu=triggered)
+        kiriman.mark_trigger(conn, ident, taken)
+        portal_db.audit(conn, "pantau_ingest", kiriman=str(ident), dipantau=taken)
