@@ -337,7 +337,7 @@ def test_no_route_answers_without_authentication(served: dict[str, Any]) -> None
             continue
         path = route.path.replace("{kiriman_id}", str(uuid.uuid4())).replace("{batch_id}", str(uuid.uuid4()))
         path = path.replace("{dataset}", "aduan").replace("{name}", "gx")
-        path = path.replace("{fmt}", "json").replace("{service_request_id}", "WRG-2026-AAAAAAAAAA")
+        path = path.replace("{fmt}", "json").replace("{service_request_id:path}", "WRG-2026-AAAAAAAAAA")
         for method in route.methods:
             resp = httpx.request(method, f"{served['base']}{path}")
             walked += 1

@@ -200,7 +200,7 @@ def get_requests(request: Request, fmt: str, conn: Conn) -> Response:
     return _cors(answer(fmt, "service_requests", "request", _public(rows), status.OPEN311_FIELDS))
 
 
-@router.get("/requests/{service_request_id}.{fmt}")
+@router.get("/requests/{service_request_id:path}.{fmt}")  # ids from OPD systems may hold "/"
 def get_request(request: Request, service_request_id: str, fmt: str, conn: Conn) -> Response:
     try:
         fmt = _check_format(fmt)

@@ -14,6 +14,7 @@ from typing import Any
 
 from muara import settings
 from muara.ingest.pii import mask_free_text
+from muara.portal.warga import katalog
 
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
@@ -114,8 +115,6 @@ def requests(
     """Requests, newest first, as dicts with the Open311 fields and, for the ``/lapor`` page, ``status_aduan``
     (the Bahasa status), ``status_warna`` and ``nama_kelurahan``. Without ids and dates: the last
     ``DEFAULT_DAYS`` days. At most ``limit`` (1,000)."""
-    from muara.portal.warga import intake
-
     now = datetime.now(UTC)
     if end is None:
         end = now if start is None else start + timedelta(days=DEFAULT_DAYS)
@@ -141,8 +140,8 @@ def requests(
             (*args, limit),
         ).fetchall()
     rows.sort(key=lambda r: r["waktu_lapor"], reverse=True)
-    cats = intake.categories()
-    opds = intake.aduan_opds()
+    cats = katalog.categories()
+    opds = katalog.aduan_opds()
     return [_public(r, cats, opds) for r in rows[:limit]]
 
 
