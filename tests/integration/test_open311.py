@@ -1,6 +1,6 @@
 """Open311 GeoReport v2 at /open311/v2/ over real HTTP: `muara portal up` on a free port and the tests' Postgres;
 a report posted by a client app goes through the real ingest (in-process, as tests/dbt does) and a dbt build of
-`+fct_aduan_publik`, then shows in requests.json with the marts' SLA deadline.
+`+fct_aduan_publik +fct_aduan`, then shows in requests.json with the marts' SLA deadline.
 
 What must hold: every GET validates against JSON Schemas written from the spec (tests/open311/schemas) and its
 XML carries the same fields; errors are the spec's list with codes 400/403/404 (and 413/429); a POST answers an id
@@ -146,7 +146,8 @@ def error_of(resp: httpx.Response, code: int) -> str:
 @pytest.fixture(scope="module")
 def posted(served: dict[str, Any]) -> dict[str, Any]:
     """A report with a name, a phone, and a NIK and phone in its text, posted; then the inbox file ingested and
-    `dbt build --select +fct_aduan_publik`. Keeps every response seen before the pipeline, for the PII test."""
+    `dbt build --select +fct_aduan_publik +fct_aduan`. Keeps every response seen before the pipeline, for the PII
+    test."""
     from muara.ingest import pipeline
     from muara.warehouse import dbt as warehouse
 
@@ -185,7 +186,9 @@ def posted(served: dict[str, Any]) -> dict[str, Any]:
     assert (outcome.status, outcome.rows_loaded, outcome.rows_rejected) == ("loaded", 1, 0), outcome.as_json()
     # only what the public view needs, and only the tests of what was built (cautious: not the relationship tests
     # of marts elsewhere that merely point at dim_opd)
-    warehouse.build(select=["+fct_aduan_publik"], full_refresh=True, extra=["--indirect-selection", "cautious"])
+    warehouse.build(
+        select=["+fct_aduan_publik", "+fct_aduan"], full_refresh=True, extra=["--indirect-selection", "cautious"]
+    )
     return {
         "id": rid,
         "kode_opd": kode_opd,
