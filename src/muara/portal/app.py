@@ -22,6 +22,7 @@ from muara import settings
 from muara.portal import api, pages
 from muara.portal.deps import LoginRequired, optional_session
 from muara.portal.kiriman import TooLarge
+from muara.portal.warga import open311
 
 log = logging.getLogger("muara.portal")
 #: the multipart envelope around the file: boundaries, field names, the dataset and the CSRF token
@@ -31,6 +32,7 @@ PAGE_CSP = (
     "base-uri 'none'; object-src 'none'"
 )
 #: the reports are self-contained pages with inline styles and no script of theirs to run
+OPEN311 = open311.PREFIX + "/"
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
 
 
@@ -50,6 +52,23 @@ def too_large_text() -> str:
     )
 
 
+def body_limit(path: str) -> int:
+    """The largest body a path takes: an export plus its envelope for uploads; a small form for Open311."""
+    if path.startswith(OPEN311):
+        return settings.open311_limits()["max_body"]
+    return settings.max_file_bytes() + ENVELOPE
+
+
+def too_large_for(path: str) -> str:
+    if path.startswith(OPEN311):
+        kb = settings.open311_limits()["max_body"] / 1024
+        return (
+            f"Isi permintaan lebih besar dari batas {kb:g} KB (MUARA_OPEN311_MAX_BODY_KB); kirim foto sebagai "
+            "media_url."
+        )
+    return too_large_text()
+
+
 class BodyLimit:
     """413 for a body over the limit: at once when Content-Length says so, else as soon as the streamed bytes
     pass it (the upload is abandoned; nothing of it reaches the inbox)."""
@@ -61,10 +80,10 @@ class BodyLimit:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        limit = settings.max_file_bytes() + ENVELOPE
+        limit = body_limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _answer(scope, send, 413, too_large_text())
+            await _answer(scope, send, 413, too_large_for(scope["path"]))
             return
         seen = 0
         started = False
@@ -87,12 +106,14 @@ class BodyLimit:
             await self.app(scope, counted, watch)
         except TooLarge:
             if not started:
-                await _answer(scope, send, 413, too_large_text())
+                await _answer(scope, send, 413, too_large_for(scope["path"]))
 
 
 async def _answer(scope: Scope, send: Send, status: int, text: str) -> None:
-    if scope["path"].startswith("/api/"):
-        resp: Response = JSONResponse({"detail": text}, status)
+    if scope["path"].startswith(OPEN311):
+        resp: Response = open311.error_response(scope["path"], status, text)
+    elif scope["path"].startswith("/api/"):
+        resp = JSONResponse({"detail": text}, status)
     else:
         resp = Response(_plain_page(status, text), status, media_type="text/html; charset=utf-8")
     _headers(resp, scope["path"])
@@ -177,6 +198,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(open311.router)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:
@@ -192,9 +214,14 @@ def create_app() -> FastAPI:
 
 
 def _error(request: Request, status: int, text: str, headers: dict[str, str] | None = None) -> Response:
-    """An error as JSON for the API and as a page in Bahasa for the officer; never a stack trace."""
+    """An error as JSON for the API, as the spec's error list for Open311, and as a page in Bahasa for the
+    officer; never a stack trace."""
+    if request.url.path.startswith(OPEN311):
+        resp = open311.error_response(request.url.path, status, text, headers)
+        _headers(resp, request.url.path)
+        return resp
     if request.url.path.startswith("/api/"):
-        resp: Response = JSONResponse({"detail": text}, status, headers=headers)
+        resp = JSONResponse({"detail": text}, status, headers=headers)
         _headers(resp, request.url.path)
         return resp
     try:
