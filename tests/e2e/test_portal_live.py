@@ -35,7 +35,8 @@ WITHIN = 60.0
 
 def _settle(api: airflow_server.Api, timeout: float = 120.0) -> None:
     """Switching the DAG on starts a scheduled run over the (empty) inbox; end it at once (marked success through
-    the REST API), so the 60 s measure is the inbox watcher taking the portal's file, not a queue behind ``max_active_runs=1``."""
+    the REST API), so the 60 s measure is the inbox watcher taking the portal's file, not a queue behind
+    ``max_active_runs=1``."""
     from urllib.parse import quote
 
     started, ended = time.monotonic(), 0
