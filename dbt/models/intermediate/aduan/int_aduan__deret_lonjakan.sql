@@ -1,3 +1,8 @@
+-- A table, not a view like most intermediate models: fct_lonjakan_aduan and five data tests read it, and as a
+-- view each of them computed the whole zero-filled series again (about 55 s each over 1M complaints in
+-- `muara bench warehouse`).
+{{ config(materialized='table') }}
+
 -- Complaint counts per kelurahan x category per week (and per day for the categories with a 24-hour SLA),
 -- zero-filled, each judged against the series' own recent history with a Poisson control limit
 -- (macros/lonjakan.sql). Parameters, chosen by simulating stable Poisson series of 0.2-8 complaints a period
