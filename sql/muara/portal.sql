@@ -84,3 +84,48 @@ comment on table portal.kiriman is
     'Berkas yang masuk lewat Pintu Data (portal atau API): nama asli sebagai data, nama tersimpan = source_file di muara.ingest_batch.';
 comment on table portal.audit is
     'Jejak audit Pintu Data: masuk, unggah, kirim, pemakaian token (siapa, kapan, apa, dari mana).';
+
+-- citizens' reports taken by Open311 (kanal aplikasi) or the /lapor form (kanal web), src/muara/portal/warga:
+-- what the public may see before the pipeline has built the row, and what duplicate detection compares. No name,
+-- phone or e-mail; the description and address with NIKs, phone numbers and e-mails masked; texts compared by
+-- keyed hashes. The report itself reaches raw.aduan through the OPD's inbox (file `berkas`).
+create table if not exists portal.laporan_warga (
+    id text primary key,
+    created_at timestamptz not null default now(),
+    client text not null,
+    kanal text not null,
+    service_code text not null,
+    kode_opd text not null,
+    dirute_oleh text not null,
+    keyakinan_rute double precision,
+    kode_kelurahan text not null,
+    kelurahan_dari text not null,
+    lat double precision,
+    long double precision,
+    alamat text,
+    deskripsi text not null,
+    media_url text,
+    deskripsi_hash text not null,
+    alamat_hash text,
+    berkas text not null,
+    constraint laporan_warga_kanal check (kanal in ('aplikasi', 'web')),
+    constraint laporan_warga_rute check (dirute_oleh in ('rute', 'kategori'))
+);
+create index if not exists laporan_warga_dup on portal.laporan_warga (deskripsi_hash, created_at desc);
+create index if not exists laporan_warga_created on portal.laporan_warga (created_at desc);
+
+-- API keys of Open311 client apps (`muara portal token create --client NAME`): sha256 only, like portal.token,
+-- but a table of their own, so a client key never passes as an OPD's sender token, nor the other way round
+create table if not exists portal.client_token (
+    id uuid primary key,
+    client text not null,
+    token_hash text not null unique,
+    label text,
+    created_by text,
+    created_at timestamptz not null default now(),
+    revoked_at timestamptz,
+    last_used_at timestamptz
+);
+
+comment on table portal.laporan_warga is
+    'Laporan warga lewat Open311 dan formulir /lapor: bagian publik (tanpa nama, NIK, telepon) dan hash untuk deteksi duplikat.';
