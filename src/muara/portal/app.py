@@ -22,6 +22,7 @@ from muara import settings
 from muara.portal import api, pages
 from muara.portal.deps import LoginRequired, optional_session
 from muara.portal.kiriman import TooLarge
+from muara.portal.warga import lapor
 
 log = logging.getLogger("muara.portal")
 #: the multipart envelope around the file: boundaries, field names, the dataset and the CSRF token
@@ -39,7 +40,10 @@ def rate_limits() -> dict[str, tuple[int, float]]:
     import os
 
     posts = int(os.environ.get("MUARA_PORTAL_POSTS_PER_MINUTE") or 60)
-    return {"post": (posts, 60.0), "any": (max(600, posts * 4), 60.0)}
+    # citizens' reports from /lapor: MUARA_LAPOR_POSTS_PER_10_MINUTES per address (default 10; a whole
+    # kampung behind one carrier NAT may need more)
+    lapor = int(os.environ.get("MUARA_LAPOR_POSTS_PER_10_MINUTES") or 10)
+    return {"post": (posts, 60.0), "any": (max(600, posts * 4), 60.0), "lapor": (lapor, 600.0)}
 
 
 def too_large_text() -> str:
@@ -61,10 +65,10 @@ class BodyLimit:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        limit = settings.max_file_bytes() + ENVELOPE
+        limit = body_limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _answer(scope, send, 413, too_large_text())
+            await _answer(scope, send, 413, _too_large_for(scope["path"]))
             return
         seen = 0
         started = False
@@ -87,14 +91,37 @@ class BodyLimit:
             await self.app(scope, counted, watch)
         except TooLarge:
             if not started:
-                await _answer(scope, send, 413, too_large_text())
+                await _answer(scope, send, 413, _too_large_for(scope["path"]))
+
+
+def _lapor(path: str) -> bool:
+    return path == "/lapor" or path.startswith("/lapor/")
+
+
+def body_limit(path: str) -> int:
+    """The largest body accepted: a citizen's report (/lapor) is one photo and a few fields; everything else an
+    export file."""
+    if _lapor(path):
+        from muara.portal.warga import foto, lapor
+
+        return foto.max_bytes() + lapor.FORM_ENVELOPE
+    return settings.max_file_bytes() + ENVELOPE
+
+
+def _too_large_for(path: str) -> str:
+    if _lapor(path):
+        from muara.portal.warga import foto
+
+        return foto.too_large_text()
+    return too_large_text()
 
 
 async def _answer(scope: Scope, send: Send, status: int, text: str) -> None:
     if scope["path"].startswith("/api/"):
         resp: Response = JSONResponse({"detail": text}, status)
     else:
-        resp = Response(_plain_page(status, text), status, media_type="text/html; charset=utf-8")
+        back = ("/lapor", "Kembali ke formulir Lapor") if _lapor(scope["path"]) else ("/unggah", "Kembali ke Unggah")
+        resp = Response(_plain_page(status, text, back), status, media_type="text/html; charset=utf-8")
     _headers(resp, scope["path"])
     await resp(scope, _no_receive, send)
 
@@ -103,14 +130,14 @@ async def _no_receive() -> Message:  # pragma: no cover - a response never reads
     return {"type": "http.disconnect"}
 
 
-def _plain_page(status: int, text: str) -> str:
+def _plain_page(status: int, text: str, back: tuple[str, str] = ("/unggah", "Kembali ke Unggah")) -> str:
     import html
 
     return (
         '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Pintu Data Muara</title>'
         '<link rel="stylesheet" href="/static/portal.css"></head><body><main>'
         f"<h1>Tidak dapat diproses ({status})</h1><p>{html.escape(text)}</p>"
-        '<p><a href="/unggah">Kembali ke Unggah</a></p></main></body></html>'
+        f'<p><a href="{back[0]}">{back[1]}</a></p></main></body></html>'
     )
 
 
@@ -128,14 +155,20 @@ class RateLimit:
             return
         who = (scope.get("client") or ("-", 0))[0]
         now = time.monotonic()
-        kinds = ("any", "post") if scope["method"] == "POST" else ("any",)
+        kinds: tuple[str, ...] = ("any", "post") if scope["method"] == "POST" else ("any",)
+        if scope["method"] == "POST" and scope["path"] == "/lapor":
+            kinds += ("lapor",)
         for kind in kinds:
             most, window = self.limits[kind]
             hits = self.seen[(who, kind)]
             while hits and hits[0] < now - window:
                 hits.popleft()
             if len(hits) >= most:
-                text = "Terlalu banyak permintaan dari alamat ini dalam satu menit. Tunggu sebentar lalu coba lagi."
+                text = (
+                    "Terlalu banyak laporan dari alamat ini dalam 10 menit. Tunggu beberapa menit lalu kirim lagi."
+                    if kind == "lapor"
+                    else "Terlalu banyak permintaan dari alamat ini dalam satu menit. Tunggu sebentar lalu coba lagi."
+                )
                 await _answer(scope, send, 429, text)
                 return
             hits.append(now)
@@ -143,7 +176,12 @@ class RateLimit:
 
 
 def _headers(response: Response, path: str) -> None:
-    response.headers["Content-Security-Policy"] = REPORT_CSP if path.startswith("/laporan/") else PAGE_CSP
+    csp = REPORT_CSP if path.startswith("/laporan/") else PAGE_CSP
+    if _lapor(path):
+        from muara.portal.warga import lapor
+
+        csp = lapor.page_csp(csp)
+    response.headers["Content-Security-Policy"] = csp
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -177,6 +215,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(lapor.router)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:
@@ -195,6 +234,10 @@ def _error(request: Request, status: int, text: str, headers: dict[str, str] | N
     """An error as JSON for the API and as a page in Bahasa for the officer; never a stack trace."""
     if request.url.path.startswith("/api/"):
         resp: Response = JSONResponse({"detail": text}, status, headers=headers)
+        _headers(resp, request.url.path)
+        return resp
+    if _lapor(request.url.path) or request.url.path.startswith("/media/"):  # a citizen: the citizens' page
+        resp = lapor.error_page(request, status, text)
         _headers(resp, request.url.path)
         return resp
     try:
