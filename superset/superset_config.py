@@ -103,6 +103,13 @@ FEATURE_FLAGS = {
 }
 
 # ------------------------------------------------------------------------------------------------ security
+# The public window (issue 17): a visitor without a login runs as the role "Public", and Superset 6.1's built-in
+# Public permissions (PUBLIC_ROLE_LIKE = "Public": view dashboards and their charts' data; no SQL Lab, no
+# dataset/database API, no saving) are set on it by `superset init`. Which data it may read is granted by
+# `muara superset provision` only: the one public dataset (rpt_aduan_publik, counts without any personal column)
+# and the one public dashboard, "Aduan Warga — Publik" (src/muara/dashboards/provision.py, provision_public).
+AUTH_ROLE_PUBLIC = "Public"
+PUBLIC_ROLE_LIKE = "Public"
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
 SESSION_COOKIE_HTTPONLY = True
