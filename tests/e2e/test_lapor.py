@@ -232,6 +232,8 @@ def test_a_phone_reports_with_photo_and_pin_and_it_reaches_the_marts_as_red(
                 is_mobile=True,
                 has_touch=True,
                 locale="id-ID",
+                geolocation={"latitude": -10.1629, "longitude": 123.5931, "accuracy": 12},
+                permissions=["geolocation"],
                 user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
                 "Chrome/140.0 Mobile Safari/537.36",
             )
@@ -259,11 +261,16 @@ def test_a_phone_reports_with_photo_and_pin_and_it_reaches_the_marts_as_red(
             page.select_option("#kategori", "jalan_rusak")
             page.fill("#deskripsi", "Jalan berlubang dalam di depan Pasar Oeba, air menggenang saat hujan.")
             page.set_input_files("#foto", str(photo))
+            # "Gunakan lokasi saya": the phone's position fills the fields and places the pin
+            page.locator("#lokasi-saya").tap()
+            expect(page.locator("#lat")).to_have_value("-10.162900")
+            assert page.input_value("#long") == "123.593100"
+            # then the reporter moves the pin with a tap on the map
             page.locator("#peta").scroll_into_view_if_needed()
             box = page.locator("#peta").bounding_box()  # in the viewport's coordinates, as a finger taps
             assert box is not None
             page.touchscreen.tap(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
-            expect(page.locator("#lat")).not_to_have_value("")  # (no wait_for_function: the CSP forbids eval)
+            expect(page.locator("#lat")).not_to_have_value("-10.162900")  # (no wait_for_function: CSP forbids eval)
             lat, lon = float(page.input_value("#lat")), float(page.input_value("#long"))
             assert -10.4 < lat < -9.9 and 123.4 < lon < 123.8, (lat, lon)
             assert page.locator(".leaflet-marker-icon").count() == 1
