@@ -788,7 +788,9 @@ portal_app = typer.Typer(
     no_args_is_help=True,
 )
 portal_user_app = typer.Typer(help="Named officers' accounts.", no_args_is_help=True)
-portal_token_app = typer.Typer(help="API tokens per sender (stored hashed, shown once).", no_args_is_help=True)
+portal_token_app = typer.Typer(
+    help="API tokens per sender and Open311 api_keys per client app (stored hashed, shown once).", no_args_is_help=True
+)
 portal_app.add_typer(portal_user_app, name="user")
 portal_app.add_typer(portal_token_app, name="token")
 app.add_typer(portal_app, name="portal")
@@ -868,35 +870,50 @@ def portal_user_add(
 
 @portal_token_app.command("create")
 def portal_token_create(
-    sender: Annotated[str, typer.Option("--sender", help="OPD or kelurahan code, e.g. PUPR.")],
+    sender: Annotated[
+        str | None, typer.Option("--sender", help="OPD or kelurahan code, e.g. PUPR: a push-API token.")
+    ] = None,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="Open311 client app name, e.g. 'FixMyStreet Kupang': an Open311 api_key."),
+    ] = None,
     label: Annotated[str | None, typer.Option(help="What the token is for, e.g. e-Lapor.")] = None,
 ) -> None:
-    """A new API token for SENDER: printed once, kept only as its hash."""
+    """A new token, printed once and kept only as its hash: for a SENDER's push API (--sender) or for an Open311
+    client app's POST requests (--client). The two kinds never stand in for each other."""
     from muara.portal import accounts
     from muara.portal import db as portal_db
 
+    if (sender is None) == (client is None):
+        raise _fail("give exactly one of --sender KODE (push API) or --client NAME (Open311 api_key)")
     _portal_db()
     with portal_db.connect() as conn:
         try:
-            token_id, token = accounts.create_token(conn, sender, label, by="cli")
+            if client is not None:
+                token_id, token = accounts.create_client_token(conn, client, label, by="cli")
+                portal_db.audit(conn, "token_klien_buat", client="cli", token=str(token_id), app=client)
+            else:
+                assert sender is not None
+                token_id, token = accounts.create_token(conn, sender, label, by="cli")
+                portal_db.audit(conn, "token_buat", sender=sender, client="cli", token=str(token_id))
         except accounts.AccountError as exc:
             raise _fail(str(exc)) from exc
-        portal_db.audit(conn, "token_buat", sender=sender, client="cli", token=str(token_id))
     typer.echo(f"id: {token_id}")
     typer.echo(f"token: {token}")
-    typer.echo("the token is shown only now: keep it in the sending system's secrets", err=True)
+    where = "client app's" if client is not None else "sending system's"
+    typer.echo(f"the token is shown only now: keep it in the {where} secrets", err=True)
 
 
 @portal_token_app.command("revoke")
 def portal_token_revoke(token_id: Annotated[str, typer.Argument(help="The id `token create` printed.")]) -> None:
-    """Revoke an API token at once. Exit 1 when no live token has that id."""
+    """Revoke a push-API token or an Open311 api_key at once. Exit 1 when no live token has that id."""
     from muara.portal import accounts
     from muara.portal import db as portal_db
 
     _portal_db()
     with portal_db.connect() as conn:
         try:
-            done = accounts.revoke_token(conn, token_id)
+            done = accounts.revoke_token(conn, token_id) or accounts.revoke_client_token(conn, token_id)
         except accounts.AccountError as exc:
             raise _fail(str(exc)) from exc
         if done:

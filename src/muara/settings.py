@@ -141,3 +141,16 @@ def city(code: str | None = None) -> City:
             "Add the city to schemas/reference/kota.csv and kota_setelan.csv to serve it."
         )
     return cities[code]
+
+
+def open311_limits() -> dict[str, int]:
+    """Abuse limits of the Open311 POST (``/open311/v2/requests``): reports per minute per client address
+    (``MUARA_OPEN311_POSTS_PER_IP``, default 10: a person on a phone sends one or two), per API key
+    (``MUARA_OPEN311_POSTS_PER_KEY``, default 60: a client app's server relays many citizens), and the largest
+    form body in bytes (``MUARA_OPEN311_MAX_BODY_KB``, default 16 KB: a 4,000-character description URL-encoded
+    as multi-byte UTF-8 with every other field still fits; photos travel as ``media_url``, never in the body)."""
+    return {
+        "per_ip": int(os.environ.get("MUARA_OPEN311_POSTS_PER_IP") or 10),
+        "per_key": int(os.environ.get("MUARA_OPEN311_POSTS_PER_KEY") or 60),
+        "max_body": int(float(os.environ.get("MUARA_OPEN311_MAX_BODY_KB") or 16) * 1024),
+    }

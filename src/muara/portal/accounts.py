@@ -31,6 +31,9 @@ WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)
 USERNAME = re.compile(r"[a-z][a-z0-9_]{2,63}")
 TOKEN_PREFIX = "muara_"
+#: Open311 client apps' API keys: another prefix and another table, so neither kind passes as the other
+CLIENT_TOKEN_PREFIX = "open311_"
+CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{1,63}")
 
 
 class AccountError(ValueError):
@@ -179,6 +182,50 @@ def token_sender(conn: Any, token: str) -> tuple[uuid.UUID, str] | None:
         (_token_hash(token),),
     ).fetchone()
     return (row["id"], row["sender"]) if row else None
+
+
+def create_client_token(
+    conn: Any, client: str, label: str | None = None, by: str | None = None
+) -> tuple[uuid.UUID, str]:
+    """A new Open311 API key for the client app ``client`` (e.g. ``FixMyStreet Kupang``): returned once, stored
+    only as its sha256 in ``portal.client_token``. It can post citizens' reports, nothing else."""
+    if not CLIENT_NAME.fullmatch(client):
+        raise AccountError(
+            f"Nama aplikasi {client!r} tidak sah: 2-64 huruf, angka, spasi, titik, garis bawah atau tanda hubung, "
+            "diawali huruf atau angka (misalnya 'FixMyStreet Kupang')."
+        )
+    token_id = uuid.uuid4()
+    token = CLIENT_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    conn.execute(
+        "insert into portal.client_token (id, client, token_hash, label, created_by) values (%s, %s, %s, %s, %s)",
+        (token_id, client, _token_hash(token), label, by),
+    )
+    return token_id, token
+
+
+def revoke_client_token(conn: Any, token_id: str) -> bool:
+    """Revoke an Open311 API key by its id; False when no live key has that id."""
+    try:
+        ident = uuid.UUID(token_id)
+    except ValueError as exc:
+        raise AccountError(f"{token_id!r} bukan id token (UUID seperti yang dicetak `token create`).") from exc
+    row = conn.execute(
+        "update portal.client_token set revoked_at = now() where id = %s and revoked_at is null returning id",
+        (ident,),
+    ).fetchone()
+    return row is not None
+
+
+def token_client(conn: Any, token: str) -> tuple[uuid.UUID, str] | None:
+    """The live Open311 key's id and client app name, or None (unknown, revoked, or a sender's token)."""
+    if not token.startswith(CLIENT_TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = conn.execute(
+        "update portal.client_token set last_used_at = now() where token_hash = %s and revoked_at is null "
+        "returning id, client",
+        (_token_hash(token),),
+    ).fetchone()
+    return (row["id"], row["client"]) if row else None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from muara import settings
 from muara.portal import api, pages
 from muara.portal.deps import LoginRequired, optional_session
 from muara.portal.kiriman import TooLarge
-from muara.portal.warga import lapor
+from muara.portal.warga import lapor, open311
 
 log = logging.getLogger("muara.portal")
 #: the multipart envelope around the file: boundaries, field names, the dataset and the CSRF token
@@ -32,6 +32,7 @@ PAGE_CSP = (
     "base-uri 'none'; object-src 'none'"
 )
 #: the reports are self-contained pages with inline styles and no script of theirs to run
+OPEN311 = open311.PREFIX + "/"
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
 
 
@@ -42,8 +43,8 @@ def rate_limits() -> dict[str, tuple[int, float]]:
     posts = int(os.environ.get("MUARA_PORTAL_POSTS_PER_MINUTE") or 60)
     # citizens' reports from /lapor: MUARA_LAPOR_POSTS_PER_10_MINUTES per address (default 10; a whole
     # kampung behind one carrier NAT may need more)
-    lapor = int(os.environ.get("MUARA_LAPOR_POSTS_PER_10_MINUTES") or 10)
-    return {"post": (posts, 60.0), "any": (max(600, posts * 4), 60.0), "lapor": (lapor, 600.0)}
+    reports = int(os.environ.get("MUARA_LAPOR_POSTS_PER_10_MINUTES") or 10)
+    return {"post": (posts, 60.0), "any": (max(600, posts * 4), 60.0), "lapor": (reports, 600.0)}
 
 
 def too_large_text() -> str:
@@ -52,6 +53,32 @@ def too_large_text() -> str:
         f"Berkas lebih besar dari batas {mb:g} MB (MUARA_MAX_FILE_MB). Pecah berkas per bulan atau per minggu, "
         "atau simpan sebagai CSV (lebih kecil dari XLSX), lalu kirim lagi."
     )
+
+
+def body_limit(path: str) -> int:
+    """The largest body a path takes: an export plus its envelope for uploads; a small form for Open311; one photo
+    (``MUARA_LAPOR_FOTO_MB``) and a few fields for a citizen's report on /lapor."""
+    if path.startswith(OPEN311):
+        return settings.open311_limits()["max_body"]
+    if _lapor(path):
+        from muara.portal.warga import foto
+
+        return foto.max_bytes() + lapor.FORM_ENVELOPE
+    return settings.max_file_bytes() + ENVELOPE
+
+
+def too_large_for(path: str) -> str:
+    if path.startswith(OPEN311):
+        kb = settings.open311_limits()["max_body"] / 1024
+        return (
+            f"Isi permintaan lebih besar dari batas {kb:g} KB (MUARA_OPEN311_MAX_BODY_KB); kirim foto sebagai "
+            "media_url."
+        )
+    if _lapor(path):
+        from muara.portal.warga import foto
+
+        return foto.too_large_text()
+    return too_large_text()
 
 
 class BodyLimit:
@@ -68,7 +95,7 @@ class BodyLimit:
         limit = body_limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _answer(scope, send, 413, _too_large_for(scope["path"]))
+            await _answer(scope, send, 413, too_large_for(scope["path"]))
             return
         seen = 0
         started = False
@@ -91,34 +118,18 @@ class BodyLimit:
             await self.app(scope, counted, watch)
         except TooLarge:
             if not started:
-                await _answer(scope, send, 413, _too_large_for(scope["path"]))
+                await _answer(scope, send, 413, too_large_for(scope["path"]))
 
 
 def _lapor(path: str) -> bool:
     return path == "/lapor" or path.startswith("/lapor/")
 
 
-def body_limit(path: str) -> int:
-    """The largest body accepted: a citizen's report (/lapor) is one photo and a few fields; everything else an
-    export file."""
-    if _lapor(path):
-        from muara.portal.warga import foto, lapor
-
-        return foto.max_bytes() + lapor.FORM_ENVELOPE
-    return settings.max_file_bytes() + ENVELOPE
-
-
-def _too_large_for(path: str) -> str:
-    if _lapor(path):
-        from muara.portal.warga import foto
-
-        return foto.too_large_text()
-    return too_large_text()
-
-
 async def _answer(scope: Scope, send: Send, status: int, text: str) -> None:
-    if scope["path"].startswith("/api/"):
-        resp: Response = JSONResponse({"detail": text}, status)
+    if scope["path"].startswith(OPEN311):
+        resp: Response = open311.error_response(scope["path"], status, text)
+    elif scope["path"].startswith("/api/"):
+        resp = JSONResponse({"detail": text}, status)
     else:
         back = ("/lapor", "Kembali ke formulir Lapor") if _lapor(scope["path"]) else ("/unggah", "Kembali ke Unggah")
         resp = Response(_plain_page(status, text, back), status, media_type="text/html; charset=utf-8")
@@ -178,8 +189,6 @@ class RateLimit:
 def _headers(response: Response, path: str) -> None:
     csp = REPORT_CSP if path.startswith("/laporan/") else PAGE_CSP
     if _lapor(path):
-        from muara.portal.warga import lapor
-
         csp = lapor.page_csp(csp)
     response.headers["Content-Security-Policy"] = csp
     response.headers["X-Frame-Options"] = "DENY"
@@ -215,6 +224,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(open311.router)
     app.include_router(lapor.router)
 
     @app.get("/api/docs", include_in_schema=False)
@@ -231,9 +241,14 @@ def create_app() -> FastAPI:
 
 
 def _error(request: Request, status: int, text: str, headers: dict[str, str] | None = None) -> Response:
-    """An error as JSON for the API and as a page in Bahasa for the officer; never a stack trace."""
+    """An error as JSON for the API, as the spec's error list for Open311, and as a page in Bahasa for the
+    officer; never a stack trace."""
+    if request.url.path.startswith(OPEN311):
+        resp = open311.error_response(request.url.path, status, text, headers)
+        _headers(resp, request.url.path)
+        return resp
     if request.url.path.startswith("/api/"):
-        resp: Response = JSONResponse({"detail": text}, status, headers=headers)
+        resp = JSONResponse({"detail": text}, status, headers=headers)
         _headers(resp, request.url.path)
         return resp
     if _lapor(request.url.path) or request.url.path.startswith("/media/"):  # a citizen: the citizens' page

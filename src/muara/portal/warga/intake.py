@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from muara import settings
-from muara.contract import reference
 from muara.ingest import inbox
 from muara.ingest.pii import mask_free_text
-from muara.portal.warga import lokasi
+from muara.portal.warga import lokasi, status
+from muara.portal.warga.katalog import DATASET, aduan_opds, categories
 
-DATASET = "aduan"
 ID_PREFIX = "WRG"
 DUPLICATE_MINUTES = 10
 DUPLICATE_METRES = 50.0
@@ -88,20 +87,6 @@ class LaporanError(ValueError):
         super().__init__(message)
         self.code = code
         self.field = field
-
-
-# ------------------------------------------------------------------------------------------------ reference
-def categories() -> dict[str, dict[str, str]]:
-    """The categories this city serves (``kategori_aduan.csv``), by code: those whose default OPD is registered
-    for ``aduan`` in this city, so a report can always be delivered to someone."""
-    opds = set(aduan_opds())
-    return {r["kode_kategori"]: r for r in reference.all_rows("kategori_aduan") if r["kode_opd_default"] in opds}
-
-
-def aduan_opds() -> dict[str, str]:
-    """OPDs of this city that take complaints: code -> name."""
-    registered = set(reference.senders_of(DATASET, "opd"))
-    return {r["kode_opd"]: r["nama_opd"] for r in reference.opd() if r["kode_opd"] in registered}
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -320,13 +305,15 @@ def submit(conn: Any, lap: Laporan, *, now: datetime | None = None) -> Diterima:
     now = (now or datetime.now(UTC)).astimezone(UTC)
     text_hash = _keyed(lap.description)
     address_hash = _keyed(lap.address_string) if lap.address_string else None
+    # routing and placing may read a model or the warehouse: done before the lock, which only guards the check
+    # for a repeat and the insert
     kode_opd, routed_by, confidence = route(lap.description, lap.service_code)
+    kode_kelurahan, found_by = _kelurahan(conn, lap)
     with conn.transaction():
         # one report at a time per text: two equal reports sent at once get one id
         conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 311))", (text_hash,))
         if (earlier := _duplicate_of(conn, lap, text_hash, address_hash, now)) is not None:
             return Diterima(earlier, True)
-        kode_kelurahan, found_by = _kelurahan(conn, lap)
         rid = new_id(now)
         path = inbox_path(kode_opd, rid)
         conn.execute(
@@ -380,7 +367,5 @@ def public_status(conn: Any, service_request_id: str) -> dict[str, Any] | None:
     """The public fields of one request (Open311 names; no personal data), from the marts once the pipeline has
     built it, else from the portal table (``status`` open, ``status_notes`` "menunggu diproses"); None when
     unknown."""
-    from muara.portal.warga import status
-
     found = status.requests(conn, ids=[service_request_id])
     return found[0] if found else None

@@ -14,6 +14,7 @@ from typing import Any
 
 from muara import settings
 from muara.ingest.pii import mask_free_text
+from muara.portal.warga import katalog, lokasi
 
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
@@ -48,16 +49,18 @@ OPEN311_FIELDS = (
 )
 
 MART_SQL = """
-select nomor_aduan as id, kategori as service_code, nama_kategori as service_name, status, status_warna,
-       sudah_selesai, deskripsi, alamat, latitude as lat, longitude as long, url_foto as media_url, kode_opd,
-       nama_opd, nama_kelurahan, waktu_lapor, waktu_pembaruan, batas_waktu, 'gudang' as sumber
-from marts.fct_aduan_publik
+select p.nomor_aduan as id, p.kategori as service_code, p.nama_kategori as service_name, p.status, f.status_warna,
+       p.sudah_selesai, p.deskripsi, p.alamat, p.latitude as lat, p.longitude as long, p.url_foto as media_url,
+       p.kode_opd, f.nama_opd, p.kode_kelurahan, f.nama_kelurahan, p.waktu_lapor, p.waktu_pembaruan, p.batas_waktu,
+       'gudang' as sumber
+from marts.fct_aduan_publik p
+left join marts.fct_aduan f on p.nomor_aduan = f.nomor_aduan
 where {where}
 """
 PORTAL_SQL = """
 select w.id, w.service_code, null::text as service_name, 'menunggu' as status, 'merah' as status_warna,
        false as sudah_selesai, w.deskripsi, w.alamat, w.lat, w.long, w.media_url, w.kode_opd, null::text as nama_opd,
-       null::text as nama_kelurahan, w.created_at as waktu_lapor, w.created_at as waktu_pembaruan,
+       w.kode_kelurahan, null::text as nama_kelurahan, w.created_at as waktu_lapor, w.created_at as waktu_pembaruan,
        null::timestamptz as batas_waktu, 'portal' as sumber
 from portal.laporan_warga w
 where {where} {not_built}
@@ -71,7 +74,10 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _mart_exists(conn: Any) -> bool:
-    row = conn.execute("select to_regclass('marts.fct_aduan_publik') is not null as ada").fetchone()
+    """Both marts the public reads are built (the same dbt build makes them)."""
+    row = conn.execute(
+        "select to_regclass('marts.fct_aduan_publik') is not null and to_regclass('marts.fct_aduan') is not null as ada"
+    ).fetchone()
     return bool(row["ada"])
 
 
@@ -114,8 +120,6 @@ def requests(
     """Requests, newest first, as dicts with the Open311 fields and, for the ``/lapor`` page, ``status_aduan``
     (the Bahasa status), ``status_warna`` and ``nama_kelurahan``. Without ids and dates: the last
     ``DEFAULT_DAYS`` days. At most ``limit`` (1,000)."""
-    from muara.portal.warga import intake
-
     now = datetime.now(UTC)
     if end is None:
         end = now if start is None else start + timedelta(days=DEFAULT_DAYS)
@@ -126,10 +130,10 @@ def requests(
     built = _mart_exists(conn)
     if built:
         where, args = _filters(
-            "nomor_aduan", "kategori", "waktu_lapor", "sudah_selesai", ids, service_codes, start, end, status
+            "p.nomor_aduan", "p.kategori", "p.waktu_lapor", "p.sudah_selesai", ids, service_codes, start, end, status
         )
         rows += conn.execute(
-            MART_SQL.format(where=where) + " order by waktu_lapor desc limit %s", (*args, limit)
+            MART_SQL.format(where=where) + " order by p.waktu_lapor desc limit %s", (*args, limit)
         ).fetchall()
     if status != "closed":
         where, args = _filters("w.id", "w.service_code", "w.created_at", "false", ids, service_codes, start, end, None)
@@ -141,12 +145,15 @@ def requests(
             (*args, limit),
         ).fetchall()
     rows.sort(key=lambda r: r["waktu_lapor"], reverse=True)
-    cats = intake.categories()
-    opds = intake.aduan_opds()
-    return [_public(r, cats, opds) for r in rows[:limit]]
+    cats = katalog.categories()
+    opds = katalog.aduan_opds()
+    names = lokasi.city_kelurahan()
+    return [_public(r, cats, opds, names) for r in rows[:limit]]
 
 
-def _public(r: dict[str, Any], cats: dict[str, dict[str, str]], opds: dict[str, str]) -> dict[str, Any]:
+def _public(
+    r: dict[str, Any], cats: dict[str, dict[str, str]], opds: dict[str, str], kelurahan: dict[str, str]
+) -> dict[str, Any]:
     category = cats.get(r["service_code"], {})
     waiting = r["sumber"] == "portal"  # taken, not yet through the pipeline
     return {
@@ -169,5 +176,5 @@ def _public(r: dict[str, Any], cats: dict[str, dict[str, str]], opds: dict[str, 
         "media_url": r["media_url"],
         "status_aduan": r["status"],
         "status_warna": r["status_warna"],
-        "nama_kelurahan": r["nama_kelurahan"],
+        "nama_kelurahan": r["nama_kelurahan"] or kelurahan.get(r["kode_kelurahan"] or ""),
     }
