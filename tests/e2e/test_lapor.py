@@ -334,3 +334,18 @@ def test_a_phone_reports_with_photo_and_pin_and_it_reaches_the_marts_as_red(
     assert counted is not None and counted[0] >= 1, "the public dashboard's counts miss the report"
     assert not columns & {"nomor_aduan", "deskripsi", "latitude", "longitude", "nama_pelapor", "telepon_pelapor"}
     print(f"ingest + dbt build +rpt_aduan_publik: {time.monotonic() - started:.1f} s")
+
+
+def test_reports_per_address_are_limited(served: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """MUARA_LAPOR_POSTS_PER_10_MINUTES posts per address to /lapor, then 429 in Bahasa; the form still opens."""
+    from fastapi.testclient import TestClient
+
+    from muara.portal.app import create_app
+
+    monkeypatch.setenv("MUARA_LAPOR_POSTS_PER_10_MINUTES", "3")
+    monkeypatch.setenv("MUARA_DATA_DIR", str(served["data"]))
+    with TestClient(create_app()) as client:
+        answers = [client.post("/lapor", data=fields()) for _ in range(5)]
+        assert [a.status_code for a in answers] == [403, 403, 403, 429, 429]
+        assert "Terlalu banyak laporan dari alamat ini dalam 10 menit" in answers[-1].text
+        assert client.get("/lapor").status_code == 200
