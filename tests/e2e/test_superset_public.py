@@ -148,3 +148,63 @@ def test_nothing_else_opens_without_a_login(provisioned: tuple[dict[str, str], C
         base, "POST", "/api/v1/sqllab/execute/", {"database_id": 1, "sql": "select 1", "runAsync": False}
     )
     assert status in refused | {400}, (status, str(body)[:300])
+
+
+def test_the_public_dashboard_draws_in_a_browser_without_a_login(
+    provisioned: tuple[dict[str, str], Client], tmp_path: Any
+) -> None:
+    """A visitor's browser (no login, a fresh profile) opens the public dashboard from /lapor's link: every chart
+    asks for its data, gets rows and draws; the screenshot goes to docs/img/dasbor-publik.png."""
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import ROOT
+    from tests.e2e.conftest import CHROMIUM
+    from tests.e2e.test_browser import FLAGS, HOLDER, _charts_of, _wait_for_dashboard
+
+    _, admin = provisioned
+    names = _charts_of(SLUG)
+    calls: list[dict[str, Any]] = []
+    shot = ROOT / "docs" / "img" / "dasbor-publik.png"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="id-ID")
+
+            def on_response(resp: Any) -> None:
+                if "/api/v1/chart/data" in resp.url:
+                    try:
+                        body = resp.json()
+                    except Exception:
+                        body = {"unreadable": resp.status}
+                    calls.append({"status": resp.status, "body": body})
+
+            page.on("response", on_response)
+            started = time.monotonic()
+            page.goto(f"{admin.base}/superset/dashboard/{SLUG}/?standalone=0", wait_until="domcontentloaded")
+            assert "/login" not in page.url, page.url
+            _wait_for_dashboard(page)
+            assert page.locator(HOLDER).count() == len(names)
+            page.wait_for_function(
+                """([sel, n]) => {
+                    const holders = [...document.querySelectorAll(sel)];
+                    return holders.length === n
+                        && !document.querySelector('[data-test="loading-indicator"], .loading')
+                        && holders.every(h => h.querySelector('canvas, table, svg'));
+                }""",
+                arg=[HOLDER, len(names)],
+                timeout=180_000,
+            )
+            page.wait_for_timeout(1500)
+            print(f"public dashboard drawn for an anonymous browser in {time.monotonic() - started:.1f} s")
+            errors = page.locator(f'{HOLDER} .ant-alert-error, {HOLDER} [data-test="error-tooltip"]').count()
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert errors == 0, f"{errors} chart error alerts on the public dashboard"
+    assert len(calls) >= len(names), calls
+    bad = [c for c in calls if c["status"] != 200 or any(r.get("error") for r in c["body"].get("result", []))]
+    assert not bad, bad[:3]
+    assert all(sum(len(r.get("data") or []) for r in c["body"]["result"]) for c in calls)

@@ -77,12 +77,14 @@ def page_csp(base: str) -> str:
     return base.replace("img-src 'self' data:", f"img-src 'self' data: {origin}") if origin else base
 
 
-def public_base(request: Request) -> str:
+def public_base() -> str:
     """The portal's address as citizens reach it (``MUARA_PORTAL_PUBLIC_URL``, e.g. ``https://lapor.kota.go.id``;
-    default: the address this request came to). The photo's ``media_url`` is made from it, since Open311 and the
-    aduan contract want an absolute http(s) URL."""
+    default: this machine's portal, ``http://127.0.0.1:<MUARA_PORTAL_PORT>``). The photo's ``media_url`` is made
+    from it, since Open311 and the aduan contract want an absolute http(s) URL. Never the request's Host header:
+    anyone can send any Host, and the link is stored and published."""
     explicit = (os.environ.get("MUARA_PORTAL_PUBLIC_URL") or "").strip().rstrip("/")
-    return explicit or str(request.base_url).rstrip("/")
+    scheme = "https" if settings.portal_https() else "http"
+    return explicit or f"{scheme}://127.0.0.1:{settings.portal_port()}"
 
 
 def public_dashboard_url() -> str:
@@ -317,7 +319,7 @@ async def lapor_submit(request: Request, c: Conn) -> Response:
         kept: Path | None = None
         if image is not None:
             rel_url, kept = await run_in_threadpool(foto.store, image)
-            laporan.media_url = public_base(request) + rel_url
+            laporan.media_url = public_base() + rel_url
         try:
             got = await run_in_threadpool(intake.submit, c, laporan)
         except intake.LaporanError as exc:
