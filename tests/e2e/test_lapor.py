@@ -3,8 +3,10 @@ its own data folder (no Airflow: the report's aduan file waits in the OPD's inbo
 it in-process and runs dbt on the complaint models).
 
 - a real browser (Debian's chromium, driven by playwright) on a phone-sized touch viewport fills the form with a
-  photo carrying EXIF GPS and a map pin, gets an id and the status page; the complaint then reaches
-  ``marts.fct_aduan`` as ``merah`` (status menunggu), and the stored photo has no EXIF;
+  photo carrying EXIF GPS, "Gunakan lokasi saya" and a map pin, gets an id and the status page; the complaint then
+  reaches ``marts.fct_aduan`` as ``merah`` (status menunggu) and the public dashboard's counts, and the stored
+  photo has no EXIF; the same form with JavaScript off (typed latitude/longitude) also gets an id;
+- at most MUARA_LAPOR_POSTS_PER_10_MINUTES posts per address;
 - the status page never shows the posted name, NIK, phone or e-mail;
 - bad input: CSRF missing or forged, missing fields, unknown category, a 20 MB "photo" (413), a PDF renamed
   ``.jpg``, a text file; nothing of them is stored.
@@ -287,6 +289,22 @@ def test_a_phone_reports_with_photo_and_pin_and_it_reaches_the_marts_as_red(
             assert "Jalan rusak" in text and "Ditangani oleh" in text
             assert page.locator("img.foto-laporan").evaluate("i => i.naturalWidth") > 0
             page.screenshot(path=str(IMG / "lapor-status.png"), full_page=True)
+
+            # JavaScript off (an old phone, a data saver): no map, no location button; typed lat/long still work
+            plain = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, java_script_enabled=False
+            ).new_page()
+            plain.goto(f"{base}/lapor")
+            assert not plain.locator("#peta").is_visible() and not plain.locator("#lokasi-saya").is_visible()
+            plain.select_option("#kategori", "lampu_jalan")
+            plain.fill("#deskripsi", "Lampu jalan mati di tikungan depan gereja, gelap sekali malam hari.")
+            plain.fill("#lat", "-10,1702")  # a comma, as Indonesian keyboards write decimals
+            plain.fill("#long", "123.6011")
+            plain.select_option("#kelurahan", KELURAHAN)
+            plain.locator("#kirim-lapor").tap()
+            plain.wait_for_url(re.compile(r".*/lapor/WRG-.*"))
+            assert "Lampu penerangan jalan umum mati" in plain.inner_text("main")
+            assert "-10.1702" in plain.inner_text("main")
         finally:
             browser.close()
     assert not problems, problems  # no CSP violation, no script error
