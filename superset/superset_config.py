@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 from datetime import timedelta
+from typing import Any
 
 
 def _required(name: str) -> str:
@@ -103,6 +104,37 @@ FEATURE_FLAGS = {
 }
 
 # ------------------------------------------------------------------------------------------------ security
+# The public window (issue 17): a visitor without a login runs as the role "Public", and Superset 6.1's built-in
+# Public permissions (PUBLIC_ROLE_LIKE = "Public": view dashboards and their charts' data; no SQL Lab, no
+# dataset/database API, no saving) are set on it by `superset init`. Which data it may read is granted by
+# `muara superset provision` only: the one public dataset (rpt_aduan_publik, counts without any personal column)
+# and the one public dashboard, "Aduan Warga — Publik" (src/muara/dashboards/provision.py, provision_public).
+AUTH_ROLE_PUBLIC = "Public"
+PUBLIC_ROLE_LIKE = "Public"
+
+
+def FLASK_APP_MUTATOR(app: Any) -> None:
+    """A request with a Bearer token is that token's user on every endpoint, also those the Public role may read.
+
+    Flask-AppBuilder's ``@protect()`` runs an endpoint the Public role may use *before* it looks at the JWT, so with
+    a public role an API client (``muara superset provision``, the tests) would read ``GET /api/v1/dashboard/...``
+    and chart data as an anonymous visitor: 404 for every dashboard but the public one. Verifying the token first
+    (Flask-AppBuilder's JWT user loader then sets ``g.user``) keeps API clients who they are; a missing or bad
+    token leaves the request anonymous, and the endpoint's own check answers as before."""
+    from flask import request
+
+    @app.before_request
+    def _bearer_user_first() -> None:
+        if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return
+        from flask_jwt_extended import verify_jwt_in_request
+
+        try:
+            verify_jwt_in_request()
+        except Exception:  # expired or forged: stays anonymous; @protect() refuses what Public may not do
+            return
+
+
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
 SESSION_COOKIE_HTTPONLY = True

@@ -153,7 +153,8 @@ def test_provisioning_twice_leaves_one_role_user_and_rule_per_opd(provisioned: t
     assert sorted(r for r in roles if r.startswith("OPD ")) == sorted(f"OPD {k}" for k in opds)
     assert roles.count("Pimpinan") == 1
     rules = admin.get("/api/v1/rowlevelsecurity/?q=(page_size:100)")["result"]
-    assert len(rules) == len(opds) + 1
+    assert len(rules) == len(opds) + 2  # one per OPD, the deny rule, and the public window's (test_superset_public)
+    assert sum(r["name"] == "Publik: jumlah aduan seluruh kota" for r in rules) == 1
     base = [r for r in rules if r["filter_type"] == "Base"]
     assert len(base) == 1 and base[0]["clause"] == "1 = 0"
     assert sorted(r["name"] for r in base[0]["roles"]) == ["Admin", "Pimpinan"]

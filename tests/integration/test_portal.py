@@ -324,7 +324,9 @@ def test_pages_templat_and_headers(served: dict[str, Any]) -> None:
 
 def test_no_route_answers_without_authentication(served: dict[str, Any]) -> None:
     """Every route of the app, walked: without a session or token it redirects to /masuk, or answers 401/404.
-    Open311's GETs are open data (nothing personal); its POST needs a client app's api_key (403 without)."""
+    Open311's GETs are open data (nothing personal); its POST needs a client app's api_key (403 without). The
+    citizens' form /lapor is public by design (no login); its POST needs the form's signed CSRF token (403 without),
+    and a report's status page or a photo that does not exist is 404."""
     from fastapi.routing import APIRoute
 
     from muara.portal.app import create_app
@@ -337,11 +339,14 @@ def test_no_route_answers_without_authentication(served: dict[str, Any]) -> None
         path = route.path.replace("{kiriman_id}", str(uuid.uuid4())).replace("{batch_id}", str(uuid.uuid4()))
         path = path.replace("{dataset}", "aduan").replace("{name}", "gx")
         path = path.replace("{fmt}", "json").replace("{service_request_id:path}", "WRG-2026-AAAAAAAAAA")
+        path = path.replace("{service_request_id}", "WRG-2026-AAAAAAAAAA").replace("{rel:path}", "2026/12/x.jpg")
         for method in route.methods:
             resp = httpx.request(method, f"{served['base']}{path}")
             walked += 1
             if route.path.startswith("/open311/"):
                 assert method == "GET" or resp.status_code == 403, (method, path, resp.status_code)
+            elif route.path == "/lapor":
+                assert resp.status_code == (200 if method == "GET" else 403), (method, path, resp.status_code)
             elif route.path.startswith("/api/"):
                 assert resp.status_code in (401, 422), (method, path, resp.status_code)
             else:

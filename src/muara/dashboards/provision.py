@@ -476,6 +476,77 @@ def provision_access(api: Api, dataset_ids: list[int], say: Callable[[str], obje
     return Access(roles=roles, users=users, rules=rules, datasets_with_opd=sorted(datasets[i][0] for i in with_opd))
 
 
+# ------------------------------------------------------------------------------------------------- public
+# The public window: "Aduan Warga — Publik" for anyone without a login. Superset 6.1's built-in Public role
+# (superset_config.py: AUTH_ROLE_PUBLIC = PUBLIC_ROLE_LIKE = "Public"; `superset init` gives it only what viewing a
+# dashboard needs: can_read on Dashboard and Chart, chart data, no Dataset/Database API, no SQL Lab, no explore
+# save) is what an anonymous request runs as. Provisioning adds exactly:
+# - datasource_access on the public datasets (PUBLIC_MODELS: counts only, no personal column), and takes back any
+#   other data permission the role had;
+# - the public dashboard's roles (DASHBOARD_RBAC): Public, and Gamma so every logged-in user can open it too;
+#   published. Every other dashboard has no roles, so Superset's regular rule applies to it: visible only with
+#   access to one of its datasets, which the Public role has for none of them;
+# - a row-level security rule ``1 = 1`` for Public on the public datasets in the OPD rules' group, which Superset ORs
+#   with the deny-by-default ``1 = 0``: the public sees the city-wide counts, every other role keeps its own rules.
+# `superset init` (every `muara superset up`) resets the Public role to Superset's list, so provision runs after it.
+PUBLIC_ROLE = "Public"
+PUBLIC_DASHBOARD = "aduan-warga-publik"
+PUBLIC_MODELS = ("rpt_aduan_publik",)
+PUBLIC_RULE = "Publik: jumlah aduan seluruh kota"
+DATA_PERMISSIONS = frozenset(
+    {
+        "datasource_access",
+        "schema_access",
+        "catalog_access",
+        "database_access",
+        "all_datasource_access",
+        "all_database_access",
+        "all_query_access",
+    }
+)
+
+
+def provision_public(api: Api, dataset_ids: list[int], say: Callable[[str], object] = print) -> int:
+    """Open the public dashboard and its datasets to anonymous visitors, and nothing else; returns the role's id."""
+    public_datasets = [i for i, (name, _) in datasets_by_id(api, dataset_ids).items() if name in PUBLIC_MODELS]
+    if len(public_datasets) != len(PUBLIC_MODELS):
+        raise server.SupersetError(f"the import left {len(public_datasets)} of the public datasets {PUBLIC_MODELS}")
+    role_id = _role_id(api, PUBLIC_ROLE, create=False)
+    current = api.call("GET", f"/api/v1/security/roles/{role_id}/permissions/").get("result")
+    keep = [
+        int(str(p["id"]))
+        for p in (current if isinstance(current, list) else [])
+        if isinstance(p, dict) and p.get("permission_name") not in DATA_PERMISSIONS
+    ]
+    access = datasource_access_ids(api, public_datasets)
+    api.call("POST", f"/api/v1/security/roles/{role_id}/permissions", {"permission_view_menu_ids": keep + access})
+    dashboard = api.call("GET", f"/api/v1/dashboard/{PUBLIC_DASHBOARD}").get("result")
+    if not isinstance(dashboard, dict):
+        raise server.SupersetError(f"the import left no dashboard {PUBLIC_DASHBOARD!r} in Superset")
+    gamma = _role_id(api, "Gamma", create=False)
+    api.call("PUT", f"/api/v1/dashboard/{dashboard['id']}", {"roles": [role_id, gamma], "published": True})
+    _upsert(
+        api,
+        "rowlevelsecurity",
+        "name",
+        PUBLIC_RULE,
+        {
+            "name": PUBLIC_RULE,
+            "description": "Pengunjung tanpa login (peran Public) melihat semua baris dataset publik: hanya jumlah.",
+            "filter_type": "Regular",
+            "tables": public_datasets,
+            "roles": [role_id],
+            "group_key": RLS_GROUP,
+            "clause": "1 = 1",
+        },
+    )
+    say(
+        f"public: role {PUBLIC_ROLE} reads {', '.join(PUBLIC_MODELS)} only and opens "
+        f"{server.url()}/superset/dashboard/{PUBLIC_DASHBOARD}/ without a login"
+    )
+    return role_id
+
+
 @dataclass(frozen=True)
 class Provisioned:
     database_id: int
@@ -571,4 +642,5 @@ def provision(say: Callable[[str], object] = print) -> Provisioned:
     dataset_ids = _refresh_datasets(api, say)
     dashboards = _dashboard_links(api)
     access = provision_access(api, dataset_ids, say)
+    provision_public(api, dataset_ids, say)
     return Provisioned(database_id=database_id, dataset_ids=dataset_ids, dashboards=dashboards, access=access)

@@ -22,7 +22,7 @@ from muara import settings
 from muara.portal import api, pages
 from muara.portal.deps import LoginRequired, optional_session
 from muara.portal.kiriman import TooLarge
-from muara.portal.warga import open311
+from muara.portal.warga import lapor, open311
 
 log = logging.getLogger("muara.portal")
 #: the multipart envelope around the file: boundaries, field names, the dataset and the CSRF token
@@ -41,7 +41,10 @@ def rate_limits() -> dict[str, tuple[int, float]]:
     import os
 
     posts = int(os.environ.get("MUARA_PORTAL_POSTS_PER_MINUTE") or 60)
-    return {"post": (posts, 60.0), "any": (max(600, posts * 4), 60.0)}
+    # citizens' reports from /lapor: MUARA_LAPOR_POSTS_PER_10_MINUTES per address (default 10; a whole
+    # kampung behind one carrier NAT may need more)
+    reports = int(os.environ.get("MUARA_LAPOR_POSTS_PER_10_MINUTES") or 10)
+    return {"post": (posts, 60.0), "any": (max(600, posts * 4), 60.0), "lapor": (reports, 600.0)}
 
 
 def too_large_text() -> str:
@@ -53,9 +56,14 @@ def too_large_text() -> str:
 
 
 def body_limit(path: str) -> int:
-    """The largest body a path takes: an export plus its envelope for uploads; a small form for Open311."""
+    """The largest body a path takes: an export plus its envelope for uploads; a small form for Open311; one photo
+    (``MUARA_LAPOR_FOTO_MB``) and a few fields for a citizen's report on /lapor."""
     if path.startswith(OPEN311):
         return settings.open311_limits()["max_body"]
+    if _lapor(path):
+        from muara.portal.warga import foto
+
+        return foto.max_bytes() + lapor.FORM_ENVELOPE
     return settings.max_file_bytes() + ENVELOPE
 
 
@@ -66,6 +74,10 @@ def too_large_for(path: str) -> str:
             f"Isi permintaan lebih besar dari batas {kb:g} KB (MUARA_OPEN311_MAX_BODY_KB); kirim foto sebagai "
             "media_url."
         )
+    if _lapor(path):
+        from muara.portal.warga import foto
+
+        return foto.too_large_text()
     return too_large_text()
 
 
@@ -109,13 +121,18 @@ class BodyLimit:
                 await _answer(scope, send, 413, too_large_for(scope["path"]))
 
 
+def _lapor(path: str) -> bool:
+    return path == "/lapor" or path.startswith("/lapor/")
+
+
 async def _answer(scope: Scope, send: Send, status: int, text: str) -> None:
     if scope["path"].startswith(OPEN311):
         resp: Response = open311.error_response(scope["path"], status, text)
     elif scope["path"].startswith("/api/"):
         resp = JSONResponse({"detail": text}, status)
     else:
-        resp = Response(_plain_page(status, text), status, media_type="text/html; charset=utf-8")
+        back = ("/lapor", "Kembali ke formulir Lapor") if _lapor(scope["path"]) else ("/unggah", "Kembali ke Unggah")
+        resp = Response(_plain_page(status, text, back), status, media_type="text/html; charset=utf-8")
     _headers(resp, scope["path"])
     await resp(scope, _no_receive, send)
 
@@ -124,14 +141,14 @@ async def _no_receive() -> Message:  # pragma: no cover - a response never reads
     return {"type": "http.disconnect"}
 
 
-def _plain_page(status: int, text: str) -> str:
+def _plain_page(status: int, text: str, back: tuple[str, str] = ("/unggah", "Kembali ke Unggah")) -> str:
     import html
 
     return (
         '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Pintu Data Muara</title>'
         '<link rel="stylesheet" href="/static/portal.css"></head><body><main>'
         f"<h1>Tidak dapat diproses ({status})</h1><p>{html.escape(text)}</p>"
-        '<p><a href="/unggah">Kembali ke Unggah</a></p></main></body></html>'
+        f'<p><a href="{back[0]}">{back[1]}</a></p></main></body></html>'
     )
 
 
@@ -149,14 +166,20 @@ class RateLimit:
             return
         who = (scope.get("client") or ("-", 0))[0]
         now = time.monotonic()
-        kinds = ("any", "post") if scope["method"] == "POST" else ("any",)
+        kinds: tuple[str, ...] = ("any", "post") if scope["method"] == "POST" else ("any",)
+        if scope["method"] == "POST" and scope["path"] == "/lapor":
+            kinds += ("lapor",)
         for kind in kinds:
             most, window = self.limits[kind]
             hits = self.seen[(who, kind)]
             while hits and hits[0] < now - window:
                 hits.popleft()
             if len(hits) >= most:
-                text = "Terlalu banyak permintaan dari alamat ini dalam satu menit. Tunggu sebentar lalu coba lagi."
+                text = (
+                    "Terlalu banyak laporan dari alamat ini dalam 10 menit. Tunggu beberapa menit lalu kirim lagi."
+                    if kind == "lapor"
+                    else "Terlalu banyak permintaan dari alamat ini dalam satu menit. Tunggu sebentar lalu coba lagi."
+                )
                 await _answer(scope, send, 429, text)
                 return
             hits.append(now)
@@ -164,7 +187,10 @@ class RateLimit:
 
 
 def _headers(response: Response, path: str) -> None:
-    response.headers["Content-Security-Policy"] = REPORT_CSP if path.startswith("/laporan/") else PAGE_CSP
+    csp = REPORT_CSP if path.startswith("/laporan/") else PAGE_CSP
+    if _lapor(path):
+        csp = lapor.page_csp(csp)
+    response.headers["Content-Security-Policy"] = csp
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -199,6 +225,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(open311.router)
+    app.include_router(lapor.router)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:
@@ -222,6 +249,10 @@ def _error(request: Request, status: int, text: str, headers: dict[str, str] | N
         return resp
     if request.url.path.startswith("/api/"):
         resp = JSONResponse({"detail": text}, status, headers=headers)
+        _headers(resp, request.url.path)
+        return resp
+    if _lapor(request.url.path) or request.url.path.startswith("/media/"):  # a citizen: the citizens' page
+        resp = lapor.error_page(request, status, text)
         _headers(resp, request.url.path)
         return resp
     try:
