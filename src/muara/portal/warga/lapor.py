@@ -243,92 +243,121 @@ def _text(form: Any, name: str, limit: int) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-@router.post("/lapor")
-async def lapor_submit(request: Request, c: Conn) -> Response:
+FORM_FIELDS = (
+    "kategori",
+    "deskripsi",
+    "lat",
+    "long",
+    "alamat",
+    "kelurahan",
+    "nama_depan",
+    "nama_belakang",
+    "telepon",
+    "email",
+)
+
+
+def _checked(values: dict[str, str]) -> tuple[float | None, float | None]:
+    """The form's own checks, in the order the reporter reads the form; the typed point (or none)."""
+    if not values["kategori"]:
+        raise _Invalid("Pilih kategori laporan.", "kategori")
+    if values["kategori"] not in {r["kode_kategori"] for r in categories()}:
+        raise _Invalid("Kategori ini tidak ada. Pilih salah satu kategori di daftar.", "kategori")
+    if len(values["deskripsi"]) < 10:
+        raise _Invalid("Tuliskan apa yang terjadi (paling sedikit 10 huruf).", "deskripsi")
+    lat, lon = _float(values["lat"], "Lintang"), _float(values["long"], "Bujur")
+    if (lat is None) != (lon is None):
+        raise _Invalid("Isi lintang dan bujur keduanya, atau kosongkan keduanya.", "lat")
+    if values["kelurahan"] and values["kelurahan"] not in {r["kode_kelurahan"] for r in kelurahan_list()}:
+        raise _Invalid("Kelurahan ini tidak ada di daftar kota ini.", "kelurahan")
+    return lat, lon
+
+
+async def _photo(upload: Any) -> tuple[Any, tuple[float, float] | None]:
+    """The uploaded photo checked (:func:`foto.check`) and the position its EXIF carried; (None, None) without one."""
+    from starlette.concurrency import run_in_threadpool
+
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return None, None
+    data = await upload.read(foto.max_bytes() + 1)
+    if not data:
+        return None, None
+    try:
+        image, position = await run_in_threadpool(foto.check, data)
+    except foto.FotoError as exc:
+        raise _Invalid(str(exc), "foto", exc.status) from exc
+    return image, position
+
+
+def _laporan(values: dict[str, str], lat: float | None, lon: float | None) -> Any:
+    """The report as the intake takes it, checked by the intake's own rules."""
+    from muara.portal.warga import intake
+
+    laporan = intake.Laporan(
+        service_code=values["kategori"],
+        description=values["deskripsi"],
+        lat=lat,
+        long=lon,
+        address_string=values["alamat"] or None,
+        media_url=None,
+        first_name=values["nama_depan"] or None,
+        last_name=values["nama_belakang"] or None,
+        email=values["email"] or None,
+        phone=values["telepon"] or None,
+        kanal="web",
+        client="lapor",
+        kode_kelurahan=values["kelurahan"] or None,
+    )
+    try:
+        intake.validate(laporan)
+    except intake.LaporanError as exc:
+        raise _Invalid(str(exc), str(getattr(exc, "field", "") or ""), 400) from exc
+    return laporan
+
+
+async def _submit(c: Any, laporan: Any, image: Any) -> Any:
+    """The photo stored, then the report handed to the intake; a photo nobody will see is removed again (the
+    report refused, or a repeat of one that has its own photo)."""
     from starlette.concurrency import run_in_threadpool
 
     from muara.portal.warga import intake
 
+    kept: Path | None = None
+    if image is not None:
+        rel_url, kept = await run_in_threadpool(foto.store, image)
+        laporan.media_url = public_base() + rel_url
+    try:
+        got = await run_in_threadpool(intake.submit, c, laporan)
+    except intake.LaporanError as exc:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        raise _Invalid(str(exc), str(getattr(exc, "field", "") or ""), 400) from exc
+    if got.duplicate and kept is not None:  # the first report has its own photo
+        kept.unlink(missing_ok=True)
+        laporan.media_url = None
+    return got
+
+
+@router.post("/lapor")
+async def lapor_submit(request: Request, c: Conn) -> Response:
     form = await request.form(max_files=1, max_fields=30)
     if not csrf_ok(str(form.get("csrf") or ""), request.cookies.get(CSRF_COOKIE) or ""):
         raise HTTPException(403, CSRF_REFUSED)
-    values = {
-        k: _text(form, k, MAX_DESCRIPTION if k == "deskripsi" else 200)
-        for k in (
-            "kategori",
-            "deskripsi",
-            "lat",
-            "long",
-            "alamat",
-            "kelurahan",
-            "nama_depan",
-            "nama_belakang",
-            "telepon",
-            "email",
-        )
-    }
-    upload = form.get("foto")
+    values = {k: _text(form, k, MAX_DESCRIPTION if k == "deskripsi" else 200) for k in FORM_FIELDS}
     try:
-        if not values["kategori"]:
-            raise _Invalid("Pilih kategori laporan.", "kategori")
-        if values["kategori"] not in {r["kode_kategori"] for r in categories()}:
-            raise _Invalid("Kategori ini tidak ada. Pilih salah satu kategori di daftar.", "kategori")
-        if len(values["deskripsi"]) < 10:
-            raise _Invalid("Tuliskan apa yang terjadi (paling sedikit 10 huruf).", "deskripsi")
-        lat, lon = _float(values["lat"], "Lintang"), _float(values["long"], "Bujur")
-        if (lat is None) != (lon is None):
-            raise _Invalid("Isi lintang dan bujur keduanya, atau kosongkan keduanya.", "lat")
-        if values["kelurahan"] and values["kelurahan"] not in {r["kode_kelurahan"] for r in kelurahan_list()}:
-            raise _Invalid("Kelurahan ini tidak ada di daftar kota ini.", "kelurahan")
-        image = None
-        if upload is not None and not isinstance(upload, str) and upload.filename:
-            data = await upload.read(foto.max_bytes() + 1)
-            if data:
-                try:
-                    image, exif_position = await run_in_threadpool(foto.check, data)
-                except foto.FotoError as exc:
-                    raise _Invalid(str(exc), "foto", exc.status) from exc
-                if lat is None and exif_position and foto.in_city(*exif_position):
-                    lat, lon = exif_position
-                    values["lat"], values["long"] = str(lat), str(lon)
+        lat, lon = _checked(values)
+        image, exif_position = await _photo(form.get("foto"))
+        if lat is None and exif_position and foto.in_city(*exif_position):
+            lat, lon = exif_position
+            values["lat"], values["long"] = str(lat), str(lon)
         if lat is None and not values["alamat"]:
             raise _Invalid(
                 'Tentukan lokasinya: tekan "Gunakan lokasi saya", ketuk peta, isi lintang dan bujur, atau tulis '
                 "alamatnya.",
                 "lat",
             )
-        laporan = intake.Laporan(
-            service_code=values["kategori"],
-            description=values["deskripsi"],
-            lat=lat,
-            long=lon,
-            address_string=values["alamat"] or None,
-            media_url=None,
-            first_name=values["nama_depan"] or None,
-            last_name=values["nama_belakang"] or None,
-            email=values["email"] or None,
-            phone=values["telepon"] or None,
-            kanal="web",
-            client="lapor",
-            kode_kelurahan=values["kelurahan"] or None,
-        )
-        try:
-            intake.validate(laporan)
-        except intake.LaporanError as exc:
-            raise _Invalid(str(exc), str(getattr(exc, "field", "") or ""), 400) from exc
-        kept: Path | None = None
-        if image is not None:
-            rel_url, kept = await run_in_threadpool(foto.store, image)
-            laporan.media_url = public_base() + rel_url
-        try:
-            got = await run_in_threadpool(intake.submit, c, laporan)
-        except intake.LaporanError as exc:
-            if kept is not None:
-                kept.unlink(missing_ok=True)
-            raise _Invalid(str(exc), str(getattr(exc, "field", "") or ""), 400) from exc
-        if got.duplicate and kept is not None:  # the first report has its own photo
-            kept.unlink(missing_ok=True)
-            laporan.media_url = None
+        laporan = _laporan(values, lat, lon)
+        got = await _submit(c, laporan, image)
     except _Invalid as exc:  # the form again, with the reporter's own entries (to this reporter only) and why
         return _form(request, exc.status, str(exc), exc.field, values)
     portal_db.audit(
