@@ -68,7 +68,6 @@ def served(pg: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
         "MUARA_PORTAL_PORT": str(free_port()),
         "MUARA_DATA_DIR": str(work / "data"),
         "MUARA_AIRFLOW_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens: the inbox files wait
-        "MUARA_AIRFLOW_PASSWORD": "-",
         "MUARA_PORTAL_POSTS_PER_MINUTE": "1000",
         "MUARA_OPEN311_POSTS_PER_IP": str(PER_IP),
         "MUARA_OPEN311_POSTS_PER_KEY": str(PER_KEY),
@@ -383,3 +382,43 @@ def test_cli_creates_client_keys_hashed(served: dict[str, Any]) -> None:
     assert muara("portal", "token", "revoke", ident, env=served["env"]).returncode == 0
     with http(served) as c:
         error_of(c.post("/requests.json", data=report(key)), 403)
+
+
+def test_the_opds_own_export_later_updates_the_request(served: dict[str, Any], posted: dict[str, Any]) -> None:
+    """The OPD the report was routed to later exports the same nomor_aduan, finished: after the usual ingest and
+    build the request reads closed, from the marts, once (the warehouse keeps the sender's latest version)."""
+    from muara import settings
+    from muara.ingest import pipeline
+    from muara.warehouse import dbt as warehouse
+
+    rid, kode_opd = posted["id"], posted["kode_opd"]
+    ((kode_kategori, kelurahan, lapor),) = sql(
+        "select kategori, kode_kelurahan, waktu_lapor from marts.fct_aduan where nomor_aduan = %s", rid
+    )
+    now = datetime.now(UTC).astimezone(settings.city().tz).replace(microsecond=0)
+    row = {
+        "nomor_aduan": rid,
+        "kanal": "aplikasi",
+        "kode_kategori": kode_kategori,
+        "deskripsi": "Sampah menumpuk di TPS (diteruskan dari aplikasi warga).",
+        "kode_opd": kode_opd,
+        "kode_kelurahan": kelurahan,
+        "status": "selesai",
+        "waktu_lapor": lapor.astimezone(settings.city().tz).isoformat(),
+        "waktu_respons_pertama": (now - timedelta(seconds=2)).isoformat(),
+        "waktu_selesai": (now - timedelta(seconds=1)).isoformat(),
+        "waktu_pembaruan": now.isoformat(),
+    }
+    export = served["data"] / "inbox" / kode_opd / "aduan" / "ekspor_opd_selesai.json"
+    export.write_text(json.dumps([row]), encoding="utf-8")
+    outcome = pipeline.ingest_file(export, "aduan", kode_opd, write_report=False)
+    assert (outcome.status, outcome.rows_loaded) == ("loaded", 1), outcome.as_json()
+    warehouse.build(
+        select=["+fct_aduan_publik", "+fct_aduan"], full_refresh=True, extra=["--indirect-selection", "cautious"]
+    )
+    assert sql("select status, status_warna from marts.fct_aduan where nomor_aduan = %s", rid) == [("selesai", "hijau")]
+    with http(served) as c:
+        (mine,) = valid(c.get(f"/requests/{rid}.json").json(), "requests")
+        assert (mine["status"], mine["status_notes"]) == ("closed", "Selesai"), mine
+        assert [r["service_request_id"] for r in c.get("/requests.json?status=closed").json()].count(rid) == 1
+        assert rid not in [r["service_request_id"] for r in c.get("/requests.json?status=open").json()]
