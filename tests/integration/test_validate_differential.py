@@ -1,7 +1,7 @@
 """The SQL engine (the suite evaluated in Postgres on the staged chunk) gives the verdicts of the GX engine (the
 suite on pandas): on every file of the bad-file catalogue and on the demo export of every dataset, the same rows
 loaded with the same values, the same rows quarantined with the same original values and the same reasons,
-the same report rows and the same Data Docs results.
+the same report rows and the same Data Docs results; and on the catalogue, the same answer from ``check``.
 
 Each file goes through ``process_file`` in ingest mode twice inside a transaction that is rolled back, so the
 two runs never see each other (no ledger row, no ``duplicate``)."""
@@ -83,14 +83,37 @@ def _compare(path: Path, dataset: str, sender: str) -> None:
         assert new[3][1][1] == old[3][1][1], f"{path.name}: the Data Docs page"
 
 
+def _checked(path: Path, dataset: str, sender: str, engine: str, now: datetime) -> Any:
+    """What ``check`` (``muara check``, the portal's check before sending) answers with one engine."""
+    from muara.ingest.pipeline import check_file
+
+    out = check_file(path, dataset, sender, now=now, engine=engine)
+    rejected = [
+        (r.row_number, json.dumps(r.values, sort_keys=True, default=str), sorted(e.as_json().items() for e in r.errors))
+        for r in out.rejected
+    ]
+    merged = None
+    if out.gx_docs is not None:
+        merged = [(m.config.type, m.success, dict(m.counts), m.has_missing) for m in out.gx_docs.merged]
+    counts = (out.rows_read, out.rows_loaded, out.rows_rejected, dict(out.reason_counts))
+    return (out.status, out.reason, out.message, out.exit_code), counts, rejected, merged
+
+
 @pytest.mark.parametrize("case", CATALOGUE, ids=lambda c: str(c["file"]))
 def test_same_verdicts_on_every_catalogue_file(
     pg: object, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """Ingest, and check before sending: both engines, the same answer."""
     monkeypatch.setenv("MUARA_DATA_DIR", str(tmp_path / "data"))
     for k, v in (case.get("env") or {}).items():
         monkeypatch.setenv(k, str(v))
-    _compare(BAD / case["file"], case["dataset"], case["sender"])
+    path = BAD / case["file"]
+    _compare(path, case["dataset"], case["sender"])
+    now = datetime.now().astimezone()
+    old = _checked(path, case["dataset"], case["sender"], "gx", now)
+    new = _checked(path, case["dataset"], case["sender"], "sql", now)
+    for part, name in enumerate(("outcome", "counts", "rejected rows", "Data Docs results")):
+        assert new[part] == old[part], f"{path.name}: check's {name}"
 
 
 @pytest.fixture(scope="module")

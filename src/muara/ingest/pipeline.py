@@ -32,8 +32,9 @@ from muara.readers.types import FIX_PASTED, OversizedValue, format_mb
 
 #: rejected rows kept in memory for the officer's report (all of them go to quarantine)
 REPORT_DETAIL_ROWS = 500
-#: how ``ingest`` evaluates the suite: ``sql`` (staged in Postgres, the default) or ``gx`` (GX on pandas, the
-#: path ``check`` takes, which has no database; kept for the differential test that holds the two together)
+#: how the suite is evaluated: ``sql`` (staged in Postgres, the default, for ``check`` too when the database
+#: answers) or ``gx`` (GX on pandas: ``check`` without a database, and the differential test that holds the two
+#: together)
 ENGINE_ENV = "MUARA_VALIDATE_ENGINE"
 
 
@@ -232,17 +233,20 @@ class _FileRun:
 
     contract: Contract
     out: Outcome
-    validator: Any  # Validator (GX on pandas) or SqlValidator (staged in Postgres, ingest only)
+    validator: Any  # Validator (GX on pandas) or SqlValidator (staged in Postgres)
     tz: Any
     writer: Any = None
     seen: _KeySeen | None = None
     clock: _Clock = field(default_factory=_Clock)
 
     @classmethod
-    def start(cls, contract: Contract, out: Outcome, validator: Any, tz: Any, clock: _Clock, conn: Any) -> _FileRun:
-        """Check mode (no ``conn``) finds repeated keys in memory; ingest mode writes through a BatchWriter."""
+    def start(
+        cls, contract: Contract, out: Outcome, validator: Any, tz: Any, clock: _Clock, conn: Any, write: bool
+    ) -> _FileRun:
+        """Check mode (``write`` false; a ``conn`` only for the SQL engine's stage) finds repeated keys in memory;
+        ingest mode writes through a BatchWriter."""
         run = cls(contract, out, validator, tz, clock=clock)
-        if conn is None:
+        if not write:
             run.seen = _KeySeen(contract.primary_key)
             return run
         from muara.ingest.load import BatchWriter
@@ -416,10 +420,12 @@ def process_file(
     sha: tuple[str, int] | None = None,
     engine: str | None = None,
 ) -> Outcome:
-    """Read, coerce and validate ``path``; with ``conn`` (ingest), also write rows (the caller writes the ledger).
+    """Read, coerce and validate ``path``; in ``ingest`` mode (``conn`` required), also write rows (the caller
+    writes the ledger).
 
     With ``conn`` the suite runs in Postgres on the staged chunk (:mod:`muara.ingest.sql_validate`) unless
-    ``engine`` (or ``MUARA_VALIDATE_ENGINE``) says ``gx``; ``check`` has no database and runs GX on pandas."""
+    ``engine`` (or ``MUARA_VALIDATE_ENGINE``) says ``gx``; without one (``check`` where no database answers) GX
+    runs on pandas."""
     from muara.readers.dispatch import open_export
     from muara.readers.types import UnusableFile
 
@@ -449,7 +455,7 @@ def process_file(
         from muara.ingest.validate import Validator
 
         validator = Validator(contract, city_code=city.code, now=now, sender=sender)
-    file_run = _FileRun.start(contract, out, validator, city.tz, clock, conn)
+    file_run = _FileRun.start(contract, out, validator, city.tz, clock, conn, write=mode == "ingest")
     clock.lap("read")  # opening the file (format, encoding, header) counts as reading it
     try:
         file_run.run(iter(chunks))
@@ -465,8 +471,33 @@ def process_file(
 
 
 def check_file(path: Path, dataset: str, sender: str | None = None, **kwargs: Any) -> Outcome:
-    """Validate only: nothing is written anywhere. What ``ingest_file`` would say, before sending."""
+    """Validate only: nothing is written anywhere. What ``ingest_file`` would say, before sending.
+
+    With the SQL engine (the default) the chunks are staged in a temporary table of a transaction that is rolled
+    back, on the warehouse database when it answers; where none does (an officer's laptop), GX on pandas gives
+    the same verdicts (``tests/integration/test_validate_differential.py``) at the cost of importing GX."""
+    if conn := _check_connection(kwargs.get("engine")):
+        try:
+            return process_file(path, dataset, sender, mode="check", conn=conn, **kwargs)
+        finally:
+            conn.rollback()
+            conn.close()
     return process_file(path, dataset, sender, mode="check", **kwargs)
+
+
+def _check_connection(engine: str | None) -> Any:
+    """A connection for ``check``'s stage, or None (the GX engine asked for, or no database answering)."""
+    if validate_engine(engine) != "sql":
+        return None
+    import psycopg
+
+    from muara.stack import postgres as db
+
+    try:
+        return psycopg.connect(db.url(), connect_timeout=5)
+    except (psycopg.OperationalError, db.DatabaseError, OSError) as exc:
+        logging.getLogger(__name__).info("no database for the check's stage (%s): GX on pandas instead", exc)
+        return None
 
 
 def _load(conn: Any, path: Path, dataset: str, sender: str, digest: str, size: int, **kwargs: Any) -> Outcome:
