@@ -135,7 +135,8 @@ class _Compiled:
 
 
 class SqlValidator:
-    """Stages each typed chunk of one file and evaluates the suite on it in Postgres (ingest, and check when a database answers)."""
+    """Stages each typed chunk of one file and evaluates the suite on it in Postgres (ingest, and check when a
+    database answers)."""
 
     def __init__(
         self,
