@@ -31,8 +31,8 @@ PAGE_CSP = (
     "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
-#: the reports are self-contained pages with inline styles and no script of theirs to run
 OPEN311 = open311.PREFIX + "/"
+#: the reports are self-contained pages with inline styles and no script of theirs to run
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
 
 
