@@ -35,4 +35,10 @@ final as (
 
 )
 
-select * from final
+select
+    -- names, not codes, are what the public dataset carries: a kelurahan's name is unique within its kecamatan
+    -- (the five cities' schemas/reference/kelurahan.csv), a category's name among the categories
+    md5(concat_ws('|', bulan, kode_opd, nama_kecamatan, nama_kelurahan, nama_kategori, status, status_warna))
+        as kunci,
+    *
+from final

@@ -48,14 +48,22 @@ OPEN311_FIELDS = (
     "media_url",
 )
 
+#: the requests chosen first (at most ``limit``, newest first, the id breaking ties so a JSON and an XML call list
+#: the same order), and only those joined to fct_aduan for the colour and names: a join of the whole view before
+#: the limit is planned as 1M x 1M when the tables were just rebuilt and not yet analyzed
 MART_SQL = """
+with pilih as (
+    select * from marts.fct_aduan_publik p
+    where {where}
+    order by p.waktu_lapor desc, p.nomor_aduan desc
+    limit %s
+)
 select p.nomor_aduan as id, p.kategori as service_code, p.nama_kategori as service_name, p.status, f.status_warna,
        p.sudah_selesai, p.deskripsi, p.alamat, p.latitude as lat, p.longitude as long, p.url_foto as media_url,
        p.kode_opd, f.nama_opd, p.kode_kelurahan, f.nama_kelurahan, p.waktu_lapor, p.waktu_pembaruan, p.batas_waktu,
        'gudang' as sumber
-from marts.fct_aduan_publik p
+from pilih p
 left join marts.fct_aduan f on p.nomor_aduan = f.nomor_aduan
-where {where}
 """
 PORTAL_SQL = """
 select w.id, w.service_code, null::text as service_name, 'menunggu' as status, 'merah' as status_warna,
@@ -132,19 +140,17 @@ def requests(
         where, args = _filters(
             "p.nomor_aduan", "p.kategori", "p.waktu_lapor", "p.sudah_selesai", ids, service_codes, start, end, status
         )
-        rows += conn.execute(
-            MART_SQL.format(where=where) + " order by p.waktu_lapor desc limit %s", (*args, limit)
-        ).fetchall()
+        rows += conn.execute(MART_SQL.format(where=where), (*args, limit)).fetchall()
     if status != "closed":
         where, args = _filters("w.id", "w.service_code", "w.created_at", "false", ids, service_codes, start, end, None)
         not_built = (
             "and not exists (select 1 from marts.fct_aduan_publik m where m.nomor_aduan = w.id)" if built else ""
         )
         rows += conn.execute(
-            PORTAL_SQL.format(where=where, not_built=not_built) + " order by w.created_at desc limit %s",
+            PORTAL_SQL.format(where=where, not_built=not_built) + " order by w.created_at desc, w.id desc limit %s",
             (*args, limit),
         ).fetchall()
-    rows.sort(key=lambda r: r["waktu_lapor"], reverse=True)
+    rows.sort(key=lambda r: (r["waktu_lapor"], r["id"]), reverse=True)
     cats = katalog.categories()
     opds = katalog.aduan_opds()
     names = lokasi.city_kelurahan()
