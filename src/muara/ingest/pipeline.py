@@ -420,12 +420,9 @@ def process_file(
     sha: tuple[str, int] | None = None,
     engine: str | None = None,
 ) -> Outcome:
-    """Read, coerce and validate ``path``; in ``ingest`` mode (``conn`` required), also write rows (the caller
-    writes the ledger).
-
-    With ``conn`` the suite runs in Postgres on the staged chunk (:mod:`muara.ingest.sql_validate`) unless
-    ``engine`` (or ``MUARA_VALIDATE_ENGINE``) says ``gx``; without one (``check`` where no database answers) GX
-    runs on pandas."""
+    """Read, coerce and validate ``path``; in ``ingest`` mode (``conn`` required) also write rows (the caller
+    writes the ledger). With ``conn`` the suite runs in Postgres on the staged chunk (:mod:`muara.ingest.
+    sql_validate`) unless ``engine`` (``MUARA_VALIDATE_ENGINE``) says ``gx``; without one, GX on pandas."""
     from muara.readers.dispatch import open_export
     from muara.readers.types import UnusableFile
 
