@@ -130,8 +130,10 @@ def test_airflow_up_takes_a_dropped_file_by_itself(airflow_db: Path, tmp_path: P
         api = airflow_server.Api()
         demo.switch_on_dags(api, ("ingest", "warehouse"), print)
         # a cron tick that passed while the DAGs were paused (this Airflow home outlives one session) starts a run
-        # at once, over the empty inbox: let it end, so what takes the files below is the watcher
+        # at once: the ingest one over the empty inbox, the warehouse one a full nightly build. Let both end, so
+        # what takes the files below is the watcher, and the one warehouse run after them is the one they started
         _idle(api, "ingest")
+        _idle(api, "warehouse", timeout=900.0)
 
         # one small export, and PUPR's export with personal data in odd places, moved into the inbox whole, as
         # `make demo` does
