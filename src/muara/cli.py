@@ -913,7 +913,7 @@ def portal_token_revoke(token_id: Annotated[str, typer.Argument(help="The id `to
     _portal_db()
     with portal_db.connect() as conn:
         try:
-            done = accounts.revoke_token(conn, token_id) or accounts.revoke_client_token(conn, token_id)
+            done = accounts.revoke_token(conn, token_id)
         except accounts.AccountError as exc:
             raise _fail(str(exc)) from exc
         if done:

@@ -161,15 +161,20 @@ def create_token(conn: Any, sender: str, label: str | None = None, by: str | Non
 
 
 def revoke_token(conn: Any, token_id: str) -> bool:
-    """Revoke a token by its id (as ``token create`` printed it). False when no live token has that id."""
+    """Revoke a sender's token or an Open311 client key by its id (as ``token create`` printed it). False when no
+    live token or key has that id."""
     try:
         ident = uuid.UUID(token_id)
     except ValueError as exc:
         raise AccountError(f"{token_id!r} bukan id token (UUID seperti yang dicetak `token create`).") from exc
-    row = conn.execute(
-        "update portal.token set revoked_at = now() where id = %s and revoked_at is null returning id", (ident,)
-    ).fetchone()
-    return row is not None
+    for table in ("token", "client_token"):  # fixed names: never from the caller
+        row = conn.execute(
+            f"update portal.{table} set revoked_at = now() where id = %s and revoked_at is null returning id",
+            (ident,),
+        ).fetchone()
+        if row is not None:
+            return True
+    return False
 
 
 def token_sender(conn: Any, token: str) -> tuple[uuid.UUID, str] | None:
@@ -201,19 +206,6 @@ def create_client_token(
         (token_id, client, _token_hash(token), label, by),
     )
     return token_id, token
-
-
-def revoke_client_token(conn: Any, token_id: str) -> bool:
-    """Revoke an Open311 API key by its id; False when no live key has that id."""
-    try:
-        ident = uuid.UUID(token_id)
-    except ValueError as exc:
-        raise AccountError(f"{token_id!r} bukan id token (UUID seperti yang dicetak `token create`).") from exc
-    row = conn.execute(
-        "update portal.client_token set revoked_at = now() where id = %s and revoked_at is null returning id",
-        (ident,),
-    ).fetchone()
-    return row is not None
 
 
 def token_client(conn: Any, token: str) -> tuple[uuid.UUID, str] | None:
