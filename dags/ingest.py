@@ -22,9 +22,10 @@ per OPD). Each run:
 
 **Arrival: seconds, not a clock.** The `inbox` Asset has a watcher (`muara.ingest.watch.InboxTrigger`) in
 Airflow's triggerer: it lists the inbox every 2 seconds and fires when a file has landed and stopped growing, so a
-run starts within seconds. Pintu Data (the officers' portal) also starts a run through the REST API after each
-upload. A run every 15 minutes is the safety net for a triggerer that was down. `max_active_runs=1` keeps two
-runs from taking the same file; the ledger's unique (sha256, sender, dataset) index would stop a double load anyway.
+run starts within seconds. Pintu Data (the officers' portal) writes an upload into the inbox and starts nothing
+itself: the watcher is the one starter, so a file never queues a second run. A run every 15 minutes is the
+safety net for a triggerer that was down. `max_active_runs=1` keeps two runs from taking the same file; the
+ledger's unique (sha256, sender, dataset) index would stop a double load anyway.
 """
 
 from __future__ import annotations

@@ -208,3 +208,61 @@ def test_the_public_dashboard_draws_in_a_browser_without_a_login(
     bad = [c for c in calls if c["status"] != 200 or any(r.get("error") for r in c["body"].get("result", []))]
     assert not bad, bad[:3]
     assert all(sum(len(r.get("data") or []) for r in c["body"]["result"]) for c in calls)
+
+
+def test_a_beacon_sent_before_the_login_answer_does_not_log_the_user_out(
+    provisioned: tuple[dict[str, str], Client],
+) -> None:
+    """The race two CI runs lost: the login page's event-log beacon (``POST /superset/log/``, sent as the page
+    unloads on submit) still carries the anonymous cookie; if its answer sets a cookie after the login's answer,
+    the browser is anonymous again and the dashboard asks for a login. Replayed here in that order, with the
+    browser's rule that the last Set-Cookie wins: the beacon is answered 204 and the login holds."""
+    import re
+    from pathlib import Path
+
+    import requests
+
+    env, admin = provisioned
+    password = json.loads((Path(env["MUARA_DATA_DIR"]) / "secrets" / "superset-logins.json").read_text())["pimpinan"]
+    browser = requests.Session()
+    page = browser.get(f"{admin.base}/login/", timeout=120)
+    token = re.search(r'name="csrf_token"\s+id="csrf_token"\s+value="([^"]+)"', page.text)
+    assert page.status_code == 200 and token, page.text[:300]
+    anonymous_cookie = browser.cookies.get("session")
+    assert anonymous_cookie, "the login page set no session cookie"
+
+    login = browser.post(
+        f"{admin.base}/login/",
+        data={"username": "pimpinan", "password": password, "csrf_token": token.group(1)},
+        allow_redirects=False,
+        timeout=120,
+    )
+    assert login.status_code == 302 and "/login" not in login.headers.get("Location", ""), login.headers
+    assert browser.get(f"{admin.base}/api/v1/me/", timeout=120).status_code == 200
+
+    # the beacon leaves with the anonymous cookie, and so may a redirect it gets (sent before the login's answer
+    # arrived, or with what the redirect itself set); the browser keeps whichever Set-Cookie arrives last
+    cookie, sent_with, answers = browser.cookies.get("session"), anonymous_cookie, []
+    url, method = f"{admin.base}/superset/log/?explode=events", "POST"
+    events = {"events": json.dumps([{"event_name": "spa_navigation", "path": "/login/"}])}
+    for _ in range(3):
+        answer = requests.request(
+            method,
+            url,
+            data=events if method == "POST" else None,
+            cookies={"session": sent_with},
+            allow_redirects=False,
+            timeout=120,
+        )
+        set_now = answer.cookies.get("session")
+        answers.append((method, url.removeprefix(admin.base), answer.status_code, bool(set_now)))
+        cookie = set_now or cookie
+        sent_with = set_now or sent_with
+        if answer.status_code not in (301, 302, 303, 307, 308):
+            break
+        url, method = requests.compat.urljoin(url, answer.headers["Location"]), "GET"
+    me = requests.get(f"{admin.base}/api/v1/me/", cookies={"session": cookie}, timeout=120)
+    assert me.status_code == 200 and me.json()["result"].get("is_anonymous") is not True, (
+        f"logged out by the beacon's answers {answers}: /api/v1/me/ {me.status_code} {me.text[:200]}"
+    )
+    assert answers[0][2] == 204, answers
