@@ -23,7 +23,6 @@ two engines to the same verdicts.
 
 from __future__ import annotations
 
-import io
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -35,13 +34,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from psycopg import Connection, sql
 
 from muara.contract.model import Contract
 from muara.ingest import pii
 from muara.ingest.gx_docs import DocsCollector, columns_of
-from muara.ingest.load import _arrow_type, _to_arrow
+from muara.ingest.load import _arrow_type, _to_arrow, csv_bytes
 from muara.ingest.outcome import RowError
 from muara.ingest.validate import (
     NOW_PARAMETER,
@@ -315,8 +313,7 @@ class SqlValidator:
                 arrays.append(_to_arrow(protected[f.name], f.type))
         arrays += self._flags(typed)
         table = pa.Table.from_arrays(arrays, schema=self._schema)
-        buf = io.BytesIO()
-        pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+        buf = csv_bytes(table)
         self.conn.execute(sql.SQL("truncate {}").format(STAGE))
         copy_sql = sql.SQL("copy {} from stdin (format csv)").format(STAGE)
         with self.conn.cursor().copy(copy_sql) as copy:
