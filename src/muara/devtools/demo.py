@@ -11,7 +11,8 @@
 
 Running it again is safe: a running Airflow or Superset is reused, a file already loaded is recorded as a duplicate
 (nothing is loaded twice), and when nothing new arrived a warehouse run under way is waited for, else the last
-successful one stands (or, if it never succeeded, it is triggered once).
+successful one stands; it is triggered once if it never succeeded, or if a model of the dbt project is not in the
+warehouse (one added by an upgrade since the last full build, which the dashboards would miss).
 """
 
 from __future__ import annotations
@@ -160,10 +161,17 @@ def wait_for_warehouse(api: airflow_server.Api, since: datetime, say: Callable[[
         say("warehouse: nothing new arrived, but a run is under way: waiting for it")
     elif not announced:
         ok = [r for r in recent if r["state"] == "success"]
-        if ok:
+        missing = unbuilt_models()
+        if ok and not missing:
             say(f"warehouse: nothing new arrived; its last run {ok[0]['dag_run_id']} succeeded")
             return ok[0]
-        say("warehouse: nothing new arrived and it never succeeded: triggering it once")
+        if missing:  # a model added since the last full build (an upgrade): the dashboards would miss it
+            say(
+                f"warehouse: nothing new arrived, but {len(missing)} models were never built ({', '.join(missing[:3])}"
+                f"{', ...' if len(missing) > 3 else ''}): triggering a full build"
+            )
+        else:
+            say("warehouse: nothing new arrived and it never succeeded: triggering it once")
         api.post("/api/v2/dags/warehouse/dagRuns", {"logical_date": None, "note": "make demo"})
     else:
         say(f"warehouse: scheduled by {announced} raw Asset event(s) from the ingest DAG")
@@ -191,6 +199,29 @@ def wait_for_warehouse(api: airflow_server.Api, since: datetime, say: Callable[[
             state = _run_line(api, "warehouse", active[-1]) if active else "waiting for the scheduler"
             say(f"  {time.monotonic() - started:4.0f} s  {state}")
         time.sleep(3)
+
+
+def unbuilt_models(manifest: Path | None = None) -> list[str]:
+    """The dbt project's tables and views (from ``manifest``, ``dbt/target/manifest.json`` by default) that the
+    warehouse does not hold."""
+    import json
+
+    import psycopg
+
+    from muara.stack import postgres as db
+    from muara.warehouse import dbt
+
+    nodes = json.loads((manifest or dbt.manifest_path()).read_text(encoding="utf-8"))["nodes"].values()
+    wanted = {
+        (n["schema"], n.get("alias") or n["name"])
+        for n in nodes
+        if n["resource_type"] in ("model", "seed", "snapshot")
+        and n["config"].get("materialized") != "ephemeral"
+        and n["config"].get("enabled", True)
+    }
+    with psycopg.connect(db.url()) as conn:
+        have = set(conn.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    return sorted(f"{schema}.{name}" for schema, name in wanted - have)
 
 
 def switch_on_dags(api: airflow_server.Api, dags: tuple[str, ...], say: Callable[[str], object]) -> None:
