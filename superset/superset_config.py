@@ -131,7 +131,7 @@ def FLASK_APP_MUTATOR(app: Any) -> None:
         The frontend sends one when a page unloads, the login page included. Without a login, ``@has_access``
         answered it with a redirect to the login page and a flash message in the session cookie; that answer
         could arrive after the login's own answer and replace the fresh login cookie with an anonymous one, so
-        the next page asked for a login again (seen in CI, on 2 busy cores). The test reads ``_user_id`` from the
+        the next page asked for a login again (seen in CI, on 2 busy cores). This check reads ``_user_id`` from the
         session without loading the user, which would modify the session itself. Anonymous visitors of the public
         dashboard write no event-log rows either."""
         if request.method != "POST" or request.path.rstrip("/") != "/superset/log":
