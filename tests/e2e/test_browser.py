@@ -59,6 +59,37 @@ def _wait_for_dashboard(page: Any) -> None:
         raise AssertionError(f"Ruang Komando showed no chart; first load: {first}; after a reload: {now}") from exc
 
 
+def _wait_until_drawn(page: Any, charts: int) -> None:
+    """Every chart has asked for its data and drawn it: no spinner left, something drawn in every holder; then two
+    seconds for animations (echarts) to settle."""
+    page.wait_for_function(
+        """([sel, n]) => {
+            const holders = [...document.querySelectorAll(sel)];
+            return holders.length === n
+                && !document.querySelector('[data-test="loading-indicator"], .loading')
+                && holders.every(h => h.querySelector('canvas, table, svg'));
+        }""",
+        arg=[HOLDER, charts],
+        timeout=180_000,
+    )
+    page.wait_for_timeout(2000)
+
+
+def _screenshot_whole_page(page: Any, charts: int) -> None:
+    """The whole dashboard into SCREENSHOT. A ``full_page`` capture resizes the viewport to the page, which makes
+    Superset lay its grid out again; on two busy cores one capture caught that moment and showed an empty grid
+    (38 KB, in a fresh-clone run). So the viewport is made page-high first, the charts are waited for again, and
+    the capture, which then resizes nothing, is repeated while it is suspiciously small."""
+    height = int(page.evaluate("document.documentElement.scrollHeight"))
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": max(height, 1000)})
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):
+        _wait_until_drawn(page, charts)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        if SCREENSHOT.stat().st_size > 50_000:
+            return
+
+
 def _log_in(page: Any, base: str, username: str, password: str) -> None:
     """Superset's login form. Tried twice, 21 s apart: in one full run the first try stayed on /login for 60 s,
     and Flask-AppBuilder limits logins to 10 per 20 s per address, which provisioning and the API clients share.
@@ -124,17 +155,7 @@ def test_leadership_opens_ruang_komando_in_a_browser(
             _wait_for_dashboard(page)
             assert page.locator(HOLDER).count() == len(names)
             # every chart has asked for its data and drawn it: no spinner left, something drawn in every holder
-            page.wait_for_function(
-                """([sel, n]) => {
-                    const holders = [...document.querySelectorAll(sel)];
-                    return holders.length === n
-                        && !document.querySelector('[data-test="loading-indicator"], .loading')
-                        && holders.every(h => h.querySelector('canvas, table, svg'));
-                }""",
-                arg=[HOLDER, len(names)],
-                timeout=180_000,
-            )
-            page.wait_for_timeout(2000)  # let animations (echarts) settle before the picture
+            _wait_until_drawn(page, len(names))
             print(f"Ruang Komando rendered in {time.monotonic() - started:.1f} s ({len(data_calls)} data requests)")
 
             text = page.locator(HOLDER).all_inner_texts()
@@ -144,8 +165,7 @@ def test_leadership_opens_ruang_komando_in_a_browser(
                 if any(word in t for word in ("Error", "error", "No results", "Tidak ada hasil"))
             ]
             errors = page.locator(f'{HOLDER} .ant-alert-error, {HOLDER} [data-test="error-tooltip"]').count()
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            _screenshot_whole_page(page, len(names))
         finally:
             context.close()
 
