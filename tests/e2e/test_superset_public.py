@@ -161,7 +161,7 @@ def test_the_public_dashboard_draws_in_a_browser_without_a_login(
 
     from tests.conftest import ROOT
     from tests.e2e.conftest import CHROMIUM
-    from tests.e2e.test_browser import FLAGS, HOLDER, _charts_of, _wait_for_dashboard
+    from tests.e2e.test_browser import FLAGS, HOLDER, _charts_of, _wait_for_dashboard, _wait_until_drawn
 
     _, admin = provisioned
     names = _charts_of(SLUG)
@@ -186,17 +186,7 @@ def test_the_public_dashboard_draws_in_a_browser_without_a_login(
             assert "/login" not in page.url, page.url
             _wait_for_dashboard(page)
             assert page.locator(HOLDER).count() == len(names)
-            page.wait_for_function(
-                """([sel, n]) => {
-                    const holders = [...document.querySelectorAll(sel)];
-                    return holders.length === n
-                        && !document.querySelector('[data-test="loading-indicator"], .loading')
-                        && holders.every(h => h.querySelector('canvas, table, svg'));
-                }""",
-                arg=[HOLDER, len(names)],
-                timeout=180_000,
-            )
-            page.wait_for_timeout(1500)
+            _wait_until_drawn(page, len(names))
             print(f"public dashboard drawn for an anonymous browser in {time.monotonic() - started:.1f} s")
             errors = page.locator(f'{HOLDER} .ant-alert-error, {HOLDER} [data-test="error-tooltip"]').count()
             shot.parent.mkdir(parents=True, exist_ok=True)
